@@ -1,0 +1,68 @@
+"""What a scheme rewards, as the behaviour model sees it.
+
+``task_weights`` says how much each IKI slot moves an employee's appraisal under the scheme
+(what is weighted gets effort; Holmstrom & Milgrom 1991). ``valence`` is the share of monthly
+income the TPP kinerja portion puts at stake. Both are read off the scheme's own parameters so a
+scenario that changes a weight changes behaviour with no extra setting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kinerja_sim.schemes import tpp
+from kinerja_sim.schemes.base import Measurements, OrgContext
+from kinerja_sim.workforce.model import TaskPlan, Workforce
+
+#: PermenPANRB 6/2022 rates results by majority with a veto for RHK utama, so an utama IKI
+#: counts more than a tambahan one ([M] relative weight).
+UTAMA_RELATIVE_WEIGHT = 2.0
+
+
+def _normalised(raw: np.ndarray, present: np.ndarray) -> np.ndarray:
+    raw = np.where(present, raw, 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+
+
+def task_weights(sc, plan: TaskPlan, org: OrgContext) -> np.ndarray:
+    """(n, K) share of the appraisal each IKI slot carries (0 for empty slots)."""
+    present = plan.indicator >= 0
+    params = sc.scheme_params
+    name = sc.spec.scheme.name
+    if name == "pp46_2011":
+        return params.weights.skp * _normalised(np.ones(present.shape), present)
+    if name == "pp30_2019":
+        sw = params.slot_weights
+        raw = np.where(plan.utama, sw.utama, sw.tambahan)
+        return params.effective_weights.skp * _normalised(raw, present)
+    if name == "permenpanrb_6_2022":
+        raw = np.where(plan.utama, UTAMA_RELATIVE_WEIGHT, 1.0)
+        return 0.5 * _normalised(raw, present)  # hasil kerja is one of the two matrix axes
+    if name == "weighted_kpi":
+        from kinerja_sim.schemes.weighted_kpi import weight_table
+
+        table = weight_table(params, sc.catalogue.names, org.rumpun_names)
+        raw = table[org.rumpun[:, None], np.where(present, plan.indicator, 0)]
+        return (1 - params.behaviour_weight) * _normalised(raw, present)
+    raise ValueError(f"no task weights for scheme {name!r}")
+
+
+def valence(sc, wf: Workforce, org: OrgContext) -> np.ndarray:
+    """TPP kinerja portion at stake (best minus worst predikat) over monthly income."""
+    n = wf.n
+    zeros = np.zeros(n)
+    m = Measurements(
+        indicator=np.zeros((n, 1), int), indicator_names=("x",), target=zeros[:, None],
+        realisation=zeros[:, None], higher_is_better=np.ones((n, 1), bool),
+        utama=np.ones((n, 1), bool), quality=zeros[:, None], time_target=zeros[:, None],
+        time_realisation=zeros[:, None], cost_target=zeros[:, None],
+        cost_realisation=zeros[:, None], perilaku=np.zeros((n, 7)),
+        days_absent=np.zeros(n, int), late=np.zeros((n, 4), int),
+        innovation=np.zeros(n, bool))
+    best = tpp.compute(np.full(n, 4), m, org, sc.tpp_params)
+    worst = tpp.compute(np.zeros(n, int), m, org, sc.tpp_params)
+    stake = best["tpp_total"] - worst["tpp_total"]
+    gaji = sc.behaviour_params.valence.gaji_pokok
+    pay = wf.employees["golongan"].astype(str).map(gaji).to_numpy(dtype=float)
+    return stake / (pay + best["tpp_base"])

@@ -1,0 +1,152 @@
+"""One entry point: workforce + scenario + seed -> per-employee results.
+
+``simulate`` re-measures a synthetic workforce under the scenario's raters, target setting and
+data quality (so the same people can be scored under every scheme with common random numbers),
+or scores a real file's observed data as it is. Simulation-only truth is returned in columns
+prefixed ``sim_`` that reports must never show as if it were observable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kinerja_sim.measurement import PeriodTruth
+from kinerja_sim.scenario import Scenario, load_scenario
+from kinerja_sim.schemes import get_scheme, tpp
+from kinerja_sim.schemes.base import (
+    JENIS_JABATAN,
+    RATING_LEVELS,
+    Measurements,
+    OrgContext,
+    SchemeResult,
+)
+from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, Workforce
+
+if TYPE_CHECKING:
+    from kinerja_sim.dynamics import Simulation
+
+#: Independent random streams, so changing one part of a scenario leaves the others' draws alone
+#: (common random numbers across scenarios compared on the same seed).
+STREAMS = ("raters", "measurement", "behaviour")
+
+
+def streams(seed: int, replication: int = 0) -> dict[str, np.random.Generator]:
+    ss = np.random.SeedSequence([seed, replication])
+    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, ss.spawn(len(STREAMS)),
+                                                               strict=True)}
+
+
+def codes_of(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes and names of a categorical-like column (no copy for categoricals)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), tuple(str(c) for c in series.cat.categories)
+    codes, uniques = pd.factorize(series, sort=True)
+    return codes, tuple(str(u) for u in uniques)
+
+
+def org_context(wf: Workforce, scenario: Scenario) -> OrgContext:
+    e = wf.employees
+    opd, opd_names = codes_of(e["opd"])
+    unit, _ = codes_of(e["unit"])
+    rumpun, rumpun_names = codes_of(e["rumpun"])
+    jab = pd.Categorical(e["jenis_jabatan"], categories=JENIS_JABATAN).codes
+    return OrgContext(
+        opd=opd, opd_names=opd_names, unit=unit, jenis_jabatan=np.asarray(jab),
+        rumpun=rumpun, rumpun_names=rumpun_names,
+        is_opd_head=e["is_opd_head"].to_numpy(dtype=bool),
+        kelas_jabatan=e["kelas_jabatan"].to_numpy(),
+        org_predikat=np.array(scenario.org_predikat_codes(opd_names), dtype=np.int8),
+    )
+
+
+def score_period(m: Measurements, org: OrgContext, scenario: Scenario
+                 ) -> tuple[SchemeResult, dict[str, np.ndarray]]:
+    scheme = get_scheme(scenario.spec.scheme.name)
+    result = scheme.score(m, org, scenario.scheme_params)
+    allowance = tpp.compute(result.predikat, m, org, scenario.tpp_params)
+    return result, allowance
+
+
+def simulate(workforce: Workforce | str | None = None, scenario: Scenario | str | Path = "",
+             seed: int | None = None, periods: int = 1, replications: int = 1,
+             ) -> pd.DataFrame | Simulation:
+    """Simulate ``workforce`` under ``scenario``.
+
+    ``workforce`` may be a :class:`Workforce`, a profile name (``"binjai"``), or ``None`` for the
+    scenario's own ``workforce:`` block. The same inputs and seed give identical results.
+
+    With ``periods == replications == 1`` (one appraisal period) the result is a DataFrame with
+    one row per employee: identity/organisation (pseudonymous), measured indicators, ratings,
+    score, predikat, TPP, and ``sim_*`` truth columns (synthetic workforces only);
+    ``DataFrame.attrs`` carries the scenario name and hash, seed and the distribution report.
+    Otherwise a :class:`~kinerja_sim.dynamics.Simulation` with every period and replication
+    (its ``final`` attribute is that same table for the last period of replication 0).
+
+    A real (loaded) workforce has no latent traits: it is scored as observed, one period.
+    """
+    from kinerja_sim.dynamics import run
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    wf = resolve_workforce(workforce, sc)
+    seed = sc.spec.seed if seed is None else seed
+    if not wf.is_synthetic:
+        if periods != 1 or replications != 1:
+            raise ValueError("a real workforce is scored as observed: one period, one replication")
+        org = org_context(wf, sc)
+        result, allowance = score_period(wf.observed, org, sc)
+        return results_frame(wf, wf.observed, result, allowance, None, sc, seed)
+    sim = run(wf, sc, seed, periods=periods, replications=replications)
+    return sim.final if periods == 1 and replications == 1 else sim
+
+
+def resolve_workforce(workforce: Workforce | str | None, sc: Scenario) -> Workforce:
+    from kinerja_sim.workforce import synthesize
+
+    if isinstance(workforce, Workforce):
+        return workforce
+    spec = sc.spec.workforce
+    profile = workforce or spec.profile
+    return synthesize(profile, seed=spec.seed, n=spec.n, observed=False)
+
+
+def results_frame(wf: Workforce, m: Measurements, result: SchemeResult,
+                  allowance: dict[str, np.ndarray], truth: PeriodTruth | None, sc: Scenario,
+                  seed: int) -> pd.DataFrame:
+    """Assemble the per-employee result table (no latent trait, no NIP, no name)."""
+    cols: dict[str, object] = {c: wf.employees[c] for c in EMPLOYEE_COLUMNS}
+    names = np.array(m.indicator_names + ("",), dtype=object)
+    for k in range(m.indicator.shape[1]):
+        cols[f"iki{k + 1}_indikator"] = pd.Categorical(names[m.indicator[:, k]],
+                                                       categories=[*m.indicator_names, ""])
+        cols[f"iki{k + 1}_target"] = m.target[:, k]
+        cols[f"iki{k + 1}_realisasi"] = m.realisation[:, k]
+    cols["perilaku_mean"] = m.perilaku.mean(axis=1)
+    if result.rating_hasil is not None:
+        cols["rating_hasil_kerja"] = pd.Categorical.from_codes(result.rating_hasil,
+                                                               categories=list(RATING_LEVELS))
+    if result.rating_perilaku is not None:
+        cols["rating_perilaku"] = pd.Categorical.from_codes(result.rating_perilaku,
+                                                            categories=list(RATING_LEVELS))
+    cols["score"] = result.score
+    for key, value in result.extra.items():
+        cols[key] = value
+    cols["predikat_code"] = result.predikat.astype(np.int8)
+    cols["predikat"] = pd.Categorical.from_codes(result.predikat, categories=list(result.labels),
+                                                 ordered=True)
+    cols["predikat_raw"] = pd.Categorical.from_codes(result.predikat_raw,
+                                                     categories=list(result.labels), ordered=True)
+    cols["moved_by_distribution"] = result.predikat != result.predikat_raw
+    for key, value in allowance.items():
+        cols[key] = value
+    if truth is not None:
+        cols["sim_true_contribution"] = truth.contribution
+        cols["sim_true_results"] = np.nanmean(truth.performance, axis=1)
+        cols["sim_true_behaviour"] = truth.behaviour
+    df = pd.DataFrame(cols)
+    df.attrs.update(scenario=sc.name, scenario_hash=sc.hash, seed=seed,
+                    scheme=sc.spec.scheme.name, adjustment=result.adjustment)
+    return df

@@ -1,0 +1,83 @@
+"""Schema of a synthetic workforce profile (``kinerja_sim/data/profiles/*.yaml``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from kinerja_sim.params import load_yaml
+from kinerja_sim.strict import StrictModel, validate_model
+
+JabatanName = Literal["JPT", "Administrator", "Pengawas", "Fungsional", "Pelaksana"]
+
+
+class Label(StrictModel):
+    id: str
+    en: str
+
+
+class UnitType(StrictModel):
+    head: JabatanName
+    pengawas: int
+    fungsional_share: float
+
+
+class UnitSpec(StrictModel):
+    count: int
+    size: int
+
+
+class OpdSpec(StrictModel):
+    """One OPD, or with ``copies`` > 1 a template repeated (national profile)."""
+
+    name: str
+    rumpun: str
+    units: dict[str, int | UnitSpec]
+    office_size: int = 0
+    copies: int = 1
+
+
+class AgeSpec(StrictModel):
+    mean: float
+    sd: float
+
+
+class Ages(StrictModel):
+    PNS: AgeSpec
+    PPPK: AgeSpec
+    min: int
+    max: int
+
+
+class Demographics(StrictModel):
+    pppk_share: dict[str, float]
+    female_share: dict[str, float]
+    age: Ages
+    golongan: dict[JabatanName, dict[Literal["I", "II", "III", "IV"], float]]
+    kelas_jabatan: dict[JabatanName, int | tuple[int, int]]
+
+
+class Latent(StrictModel):
+    effort_psm_correlation: float
+    context_unit_share: float
+
+
+class Profile(StrictModel):
+    name: str
+    label: Label
+    unit_types: dict[str, UnitType]
+    opds: list[OpdSpec]
+    office_rumpun: str
+    demographics: Demographics
+    latent: Latent
+
+
+def load_profile(name: str) -> Profile:
+    """Packaged profile by name (``binjai`` or ``nasional``)."""
+    try:
+        data = load_yaml(f"profiles/{name}.yaml")
+    except FileNotFoundError:
+        from kinerja_sim.errors import InputError, Problem
+
+        raise InputError([Problem("<profile>", "profile", f"unknown profile {name!r}",
+                                  expected="one of: binjai, nasional")]) from None
+    return validate_model(Profile, data, file=f"profiles/{name}.yaml")

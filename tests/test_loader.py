@@ -1,0 +1,608 @@
+"""Loader of real employee files: schema checks, error reporting, pseudonymisation."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinerja_sim.errors import InputError
+from kinerja_sim.indicators import default_catalogue
+from kinerja_sim.schemes.base import BERAKHLAK
+from kinerja_sim.workforce import schema as sc
+from kinerja_sim.workforce.loader import MAX_PER_CHECK, load_workforce
+from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, EXTERNAL_RATER
+from kinerja_sim.workforce.pseudonym import SALT_ENV, pseudonymize, resolve_salt
+
+SALT = "uji-garam"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def nip(i: int) -> str:
+    """A plausible 18-digit NIP: birth date, appointment month, sex digit, sequence."""
+    return f"{1970 + i % 30}{(i % 12) + 1:02d}{(i % 28) + 1:02d}{2000 + i % 20}0{(i % 9) + 1}" \
+           f"{1 + i % 2}{i % 1000:03d}"
+
+
+NAMES = ["Siti Rahmawati", "Budi Santoso", "Dewi Lestari", "Ahmad Fauzi", "Rina Marpaung",
+         "Joko Siregar"]
+
+
+def rows(n: int = 6) -> list[dict[str, str]]:
+    """n valid employees in OPDs of 3: the first of each OPD heads it (rated by WALIKOTA) and
+    rates the other two, who share its unit."""
+    out = []
+    for i in range(n):
+        head = i - i % 3
+        opd = f"Dinas {i // 3 + 1}"
+        r = {
+            "nip": nip(i), "nama": NAMES[i % len(NAMES)],
+            "nip_penilai": EXTERNAL_RATER if i == head else nip(head),
+            "opd": opd, "unit_kerja": "Sekretariat" if i % 3 < 2 else "Bidang Pelayanan",
+            "jenis_jabatan": "JPT" if i == head else "Pelaksana",
+            "rumpun": "kesehatan", "status": "PNS" if i % 2 else "PPPK",
+            "golongan": ["IV", "III", "II"][i % 3], "jenis_kelamin": "LP"[i % 2],
+            "usia": str(30 + i), "masa_kerja": str(i % 10), "kelas_jabatan": str(5 + i % 10),
+            "kepala_opd": "ya" if i == head else "tidak",
+            "iki1_indikator": "vaksinasi", "iki1_utama": "ya", "iki1_target": "450",
+            "iki1_realisasi": str(400 + 7 * i),
+            "iki2_indikator": "ikm" if i % 2 else "", "iki2_utama": "tidak" if i % 2 else "",
+            "iki2_target": "82.5" if i % 2 else "", "iki2_realisasi": "80.25" if i % 2 else "",
+        }
+        for j, b in enumerate(BERAKHLAK):
+            r[f"perilaku_{b}"] = str(70 + (i + j) % 25)
+        r["hari_tidak_hadir"] = str(i % 3)
+        for j, b in enumerate(sc.LATE_BANDS):
+            r[f"terlambat_{b}"] = str((i + j) % 4)
+        r["inovasi"] = "ya" if i == 1 else ""
+        out.append(r)
+    return out
+
+
+def table(rs: list[dict[str, str]]) -> tuple[list[str], list[list[str]]]:
+    header = list(rs[0])
+    return header, [[r.get(h, "") for h in header] for r in rs]
+
+
+def write_csv(path: Path, rs: list[dict[str, str]] | None = None, *, header=None, body=None,
+              encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    if header is None:
+        header, body = table(rs if rs is not None else rows())
+    with open(path, "w", newline="", encoding=encoding) as f:
+        w = csv.writer(f, delimiter=delimiter)
+        w.writerow(header)
+        w.writerows(body)
+    return path
+
+
+def write_xlsx(path: Path, rs: list[dict[str, str]] | None = None, *, header=None, body=None,
+               sheet: str = "pegawai", numbers: bool = True) -> Path:
+    """XLSX with numeric-looking cells stored as numbers (as Excel would), NIPs as text."""
+    if header is None:
+        header, body = table(rs if rs is not None else rows())
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(header)
+    for line in body:
+        cells = []
+        for h, v in zip(header, line, strict=False):
+            if numbers and not h.startswith("nip") and re.fullmatch(r"-?\d+(\.\d+)?", str(v)):
+                v = float(v) if "." in str(v) else int(v)
+            cells.append(None if v == "" else v)
+        ws.append(cells)
+    wb.save(path)
+    return path
+
+
+def problems(path: Path, **kw) -> tuple[str, list]:
+    with pytest.raises(InputError) as ei:
+        load_workforce(path, salt=SALT, **kw)
+    return str(ei.value), ei.value.problems
+
+
+def find(probs, location: str | None = None, column: str | None = None, text: str = ""):
+    hits = [p for p in probs if (location is None or p.location == location)
+            and (column is None or p.column == column) and text in str(p)]
+    assert hits, f"no problem at {location} {column} {text!r} in:\n" + "\n".join(map(str, probs))
+    return hits[0]
+
+
+# -- loading valid files -------------------------------------------------------------------
+
+
+def test_valid_csv_loads_into_workforce(tmp_path):
+    rs = rows(6)
+    rs[2]["iki1_realisasi"] = ""  # not reported: kept as NaN, not dropped
+    path = write_csv(tmp_path / "pegawai.csv", rs)
+    wf = load_workforce(path, salt=SALT)
+    e = wf.employees
+    assert tuple(e.columns) == EMPLOYEE_COLUMNS and wf.n == 6 and not wf.is_synthetic
+    assert wf.source == str(path)
+    assert e["employee_id"].str.fullmatch(r"P-[0-9a-f]{12}").all()
+    assert e["employee_id"].is_unique
+    # rater pseudonyms are the employees' pseudonyms; the OPD head keeps WALIKOTA
+    assert e.loc[0, "rater_id"] == EXTERNAL_RATER
+    assert (e.loc[[1, 2], "rater_id"] == e.loc[0, "employee_id"]).all()
+    assert e.loc[4, "rater_id"] == e.loc[3, "employee_id"]
+    assert e["is_opd_head"].tolist() == [True, False, False, True, False, False]
+    # unit head: rates someone in the same unit, or heads the OPD
+    assert e["is_unit_head"].tolist() == [True, False, False, True, False, False]
+    assert e["age"].tolist() == [30, 31, 32, 33, 34, 35]
+    assert e["gender"].astype(str).tolist() == list("LPLPLP")
+    assert e["unit"].astype(str).tolist()[:3] == ["Sekretariat", "Sekretariat",
+                                                  "Bidang Pelayanan"]
+    cat = default_catalogue()
+    m = wf.observed
+    assert m.indicator.dtype == np.int16 and m.indicator.shape == (6, 2)
+    assert (m.indicator[:, 0] == cat.code("vaksinasi")).all()
+    assert m.indicator[:, 1].tolist() == [-1, cat.code("ikm"), -1, cat.code("ikm"), -1,
+                                          cat.code("ikm")]
+    assert np.isnan(m.realisation[2, 0]) and m.indicator[2, 0] >= 0
+    assert m.realisation[1, 1] == 80.25 and m.target[1, 1] == 82.5
+    assert np.isnan(m.target[0, 1]) and not m.utama[0, 1] and m.utama[:, 0].all()
+    assert m.higher_is_better[:, 0].all()
+    assert m.indicator_names == cat.names
+    # optional quality/time/cost columns absent -> NaN arrays
+    for a in (m.quality, m.time_target, m.time_realisation, m.cost_target, m.cost_realisation,
+              wf.plan.time_target, wf.plan.cost_target):
+        assert a.shape == (6, 2) and np.isnan(a).all()
+    assert m.perilaku.shape == (6, 7) and m.perilaku[0, 0] == 70
+    assert m.days_absent.tolist() == [0, 1, 2, 0, 1, 2]
+    assert m.late.shape == (6, 4) and m.late[1].tolist() == [1, 2, 3, 0]
+    assert m.innovation.tolist() == [False, True, False, False, False, False]  # default tidak
+    np.testing.assert_array_equal(wf.plan.indicator, m.indicator)
+    np.testing.assert_array_equal(wf.plan.target, m.target)
+
+
+def test_xlsx_loads_same_as_csv(tmp_path):
+    a = load_workforce(write_csv(tmp_path / "a.csv"), salt=SALT)
+    b = load_workforce(write_xlsx(tmp_path / "a.xlsx"), salt=SALT)
+    pd.testing.assert_frame_equal(a.employees, b.employees)
+    for f in ("indicator", "target", "realisation", "utama", "perilaku", "late", "days_absent"):
+        np.testing.assert_array_equal(getattr(a.observed, f), getattr(b.observed, f))
+
+
+def test_no_nip_or_name_survives_loading(tmp_path):
+    rs = rows(6)
+    wf = load_workforce(write_csv(tmp_path / "p.csv", rs), salt=SALT)
+    dumped = wf.employees.to_csv() + repr(wf.plan) + repr(wf.observed) + wf.source
+    for r in rs:
+        assert r["nip"] not in dumped and r["nip"][:12] not in dumped
+        assert r["nama"] not in dumped and r["nama"].split()[0] not in dumped
+    assert not any("nip" in c or "nama" in c for c in wf.employees.columns)
+
+
+def test_same_salt_same_pseudonyms_different_salt_different(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "p.csv")
+    ids = lambda **kw: load_workforce(path, **kw).employees["employee_id"].tolist()  # noqa: E731
+    a, b, c = ids(salt="rahasia-1"), ids(salt="rahasia-1"), ids(salt="rahasia-2")
+    assert a == b and set(a).isdisjoint(c)
+    monkeypatch.setenv(SALT_ENV, "rahasia-1")
+    assert ids() == a  # the environment variable is the default salt
+    monkeypatch.delenv(SALT_ENV)
+    assert ids() != ids()  # fresh random salt: stable within one load only
+
+
+def test_pseudonym_is_prefixed_salted_sha256():
+    s = pd.Series([nip(1), nip(2), None, nip(1)])
+    p = pseudonymize(s, "garam")
+    assert p[0] == "P-" + hashlib.sha256(("garam" + nip(1)).encode()).hexdigest()[:12]
+    assert p[0] == p[3] and p[0] != p[1] and pd.isna(p[2])
+    assert resolve_salt("x") == "x"
+    with pytest.raises(ValueError):
+        resolve_salt("")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.from_regex(r"\d{18}", fullmatch=True), min_size=1, max_size=30),
+       st.text(min_size=1, max_size=20))
+def test_pseudonyms_deterministic_and_well_formed(nips, salt):
+    a = pseudonymize(pd.Series(nips), salt)
+    assert a.equals(pseudonymize(pd.Series(nips), salt))
+    assert a.str.fullmatch(r"P-[0-9a-f]{12}").all()
+    assert a.nunique() == len(set(nips))
+
+
+def test_optional_columns_variants_and_ignored_columns(tmp_path):
+    rs = rows(3)
+    for r in rs:
+        r["iki1_kualitas"] = "85.5"
+        r["iki1_waktu_target"] = "3"
+        r["iki1_waktu_realisasi"] = "2.5"
+        r["iki1_biaya_target"] = "1500000"
+        r["iki1_biaya_realisasi"] = ""
+        r["catatan"] = "kolom lain diabaikan"
+    rs[0]["kepala_opd"], rs[1]["kepala_opd"], rs[2]["kepala_opd"] = "YA", "0", "False"
+    rs[1]["inovasi"] = "TRUE"
+    # NIPs are often written with spaces ("19900101 201503 1 001")
+    rs[1]["nip"] = rs[1]["nip"][:8] + " " + rs[1]["nip"][8:14] + " " + rs[1]["nip"][14:]
+    rs[0]["status"] = "pppk"  # categories match case-insensitively
+    path = write_csv(tmp_path / "p.csv", rs, delimiter=";")  # Indonesian-locale Excel CSV
+    wf = load_workforce(path, salt=SALT)
+    m = wf.observed
+    assert m.quality[:, 0].tolist() == [85.5] * 3 and np.isnan(m.quality[:, 1]).all()
+    assert m.time_target[0, 0] == 3 and m.time_realisation[0, 0] == 2.5
+    assert m.cost_target[0, 0] == 1_500_000 and np.isnan(m.cost_realisation[0, 0])
+    assert wf.plan.cost_target[0, 0] == 1_500_000
+    assert wf.employees["is_opd_head"].tolist() == [True, False, False]
+    assert m.innovation.tolist() == [False, True, False]
+    assert wf.employees.loc[0, "status"] == "PPPK"
+    assert wf.employees.loc[1, "rater_id"] == wf.employees.loc[0, "employee_id"]
+    assert "catatan" not in wf.employees.columns
+
+
+def test_blank_rows_skipped_row_numbers_kept(tmp_path):
+    header, body = table(rows(3))
+    body.insert(1, [""] * len(header))  # blank spreadsheet row 3
+    body[3][header.index("usia")] = "tua"
+    path = write_csv(tmp_path / "p.csv", header=header, body=body)
+    _, probs = problems(path)
+    find(probs, "row 5", "usia", "'tua' is not a number")
+
+
+# -- every problem at once -----------------------------------------------------------------
+
+
+def test_missing_required_columns_listed_at_once(tmp_path):
+    rs = [{k: v for k, v in r.items()
+           if k not in ("opd", "usia", "perilaku_loyal", "terlambat_tl3", "iki1_target")}
+          for r in rows(3)]
+    msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    for col in ("opd", "usia", "perilaku_loyal", "terlambat_tl3", "iki1_target"):
+        p = find(probs, "row 1", col, f"required column '{col}' is missing")
+        assert p.file == str(tmp_path / "p.csv")
+    assert msg.startswith(f"{len(probs)} problems found")
+
+
+def test_missing_identity_and_slot_columns(tmp_path):
+    rs = [{k: v for k, v in r.items() if not k.startswith(("nip", "iki"))} for r in rows(2)]
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    find(probs, "row 1", "nip", "neither 'nip' nor 'id_pegawai'")
+    find(probs, "row 1", "iki1_indikator", "required column 'iki1_indikator' is missing")
+    find(probs, "row 1", "iki1_realisasi", "missing")
+
+
+def test_duplicated_headers_are_reported(tmp_path):
+    header, body = table(rows(3))
+    header = header + ["usia", "Opd"]
+    body = [b + ["40", "Dinas X"] for b in body]
+    _, probs = problems(write_csv(tmp_path / "p.csv", header=header, body=body))
+    p = find(probs, "row 1", "usia", "column header 'usia' appears 2 times")
+    assert "columns" in p.message and p.expected.startswith("each column exactly once")
+    find(probs, "row 1", "opd", "'opd' appears 2 times")
+    assert not any("missing" in p.message for p in probs)
+
+
+def test_wrong_types_are_errors_not_nan(tmp_path):
+    rs = rows(4)
+    rs[0]["iki1_target"] = "12,5"
+    rs[1]["usia"] = "37.5"
+    rs[2]["hari_tidak_hadir"] = "dua"
+    rs[3]["perilaku_akuntabel"] = "-"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    p = find(probs, "row 2", "iki1_target", "'12,5' uses a comma as decimal sign")
+    assert "number" in p.expected
+    find(probs, "row 3", "usia", "'37.5' is not a whole number")
+    find(probs, "row 4", "hari_tidak_hadir", "'dua' is not a number")
+    find(probs, "row 5", "perilaku_akuntabel", "'-' is not a number")
+    assert len(probs) == 4
+
+
+def test_float_in_integer_column_of_xlsx(tmp_path):
+    rs = rows(3)
+    rs[1]["kelas_jabatan"] = "3.7"
+    rs[2]["terlambat_tl1"] = "2.0"  # a whole number stored as float is fine
+    _, probs = problems(write_xlsx(tmp_path / "p.xlsx", rs))
+    find(probs, "row 3", "kelas_jabatan", "'3.7' is not a whole number")
+    assert len(probs) == 1
+
+
+def test_out_of_range_values(tmp_path):
+    rs = rows(5)
+    rs[0]["usia"] = "70"
+    rs[1]["perilaku_kompeten"] = "101"
+    rs[2]["iki1_target"] = "0"
+    rs[3]["masa_kerja"] = "25"  # usia 33: 25 >= 33 - 14
+    rs[4]["iki1_realisasi"] = "-1"
+    rs[4]["kelas_jabatan"] = "18"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    assert "18 to 65" in find(probs, "row 2", "usia", "'70' is out of range").expected
+    assert "0 to 100" in find(probs, "row 3", "perilaku_kompeten", "out of range").expected
+    assert "> 0" in find(probs, "row 4", "iki1_target", "'0' is out of range").expected
+    find(probs, "row 5", "masa_kerja", "masa_kerja 25 is not smaller than usia - 14 = 19")
+    assert ">= 0" in find(probs, "row 6", "iki1_realisasi", "out of range").expected
+    find(probs, "row 6", "kelas_jabatan", "'18' is out of range")
+    assert len(probs) == 6
+
+
+def test_unknown_category_values_list_allowed(tmp_path):
+    rs = rows(3)
+    rs[0]["status"] = "Honorer"
+    rs[1]["rumpun"] = "keuangan"
+    rs[2]["golongan"] = "III/a"
+    rs[2]["kepala_opd"] = "mungkin"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    assert find(probs, "row 2", "status", "'Honorer'").expected == "one of: PNS, PPPK"
+    p = find(probs, "row 3", "rumpun", "'keuangan' is not an allowed value")
+    for r in default_catalogue().assignment.by_rumpun:
+        assert r in p.expected
+    assert find(probs, "row 4", "golongan").expected == "one of: I, II, III, IV"
+    assert "ya or tidak" in find(probs, "row 4", "kepala_opd", "'mungkin'").expected
+
+
+def test_duplicate_employees_name_all_rows(tmp_path):
+    rs = rows(6)
+    rs[4]["nip"] = rs[1]["nip"]
+    rs[5]["nip"] = rs[1]["nip"]
+    rs[5]["nip_penilai"] = rs[3]["nip"]
+    msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    p = find(probs, "rows 3, 6, 7", "nip", "the same nip appears on 3 rows")
+    assert p.expected == "one row per employee"
+    assert rs[1]["nip"] not in msg  # errors never echo a valid NIP
+
+
+def test_unknown_indicator_and_missing_target(tmp_path):
+    rs = rows(4)
+    rs[0]["iki1_indikator"] = "jumlah_rapat"
+    rs[1]["iki1_target"] = ""
+    rs[2]["iki1_utama"] = ""
+    rs[3]["iki2_indikator"] = ""  # odd row has an iki2 slot: leaves stray values behind
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    p = find(probs, "row 2", "iki1_indikator", "'jumlah_rapat' is not an allowed value")
+    assert "vaksinasi" in p.expected and "ketepatan_laporan" in p.expected
+    find(probs, "row 3", "iki1_target", "value is missing")
+    find(probs, "row 4", "iki1_utama", "value is missing")
+    find(probs, "row 5", "iki2_target", "value given but iki2_indikator is empty")
+    find(probs, "row 5", "iki2_realisasi", "value given but iki2_indikator is empty")
+
+
+def test_employee_without_any_indicator(tmp_path):
+    rs = rows(3)
+    for key in ("iki1_indikator", "iki1_utama", "iki1_target", "iki1_realisasi"):
+        rs[0][key] = ""
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    find(probs, "row 2", "iki1_indikator", "no IKI")
+    assert len(probs) == 1
+
+
+def test_unknown_and_self_rater(tmp_path):
+    rs = rows(4)
+    rs[1]["nip_penilai"] = nip(999)
+    rs[2]["nip_penilai"] = rs[2]["nip"]
+    rs[3]["nip_penilai"] = "Pak Wali"
+    msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    p = find(probs, "row 3", "nip_penilai", "is not the nip of any employee in this file")
+    assert EXTERNAL_RATER in p.expected
+    find(probs, "row 4", "nip_penilai", "their own rater")
+    find(probs, "row 5", "nip_penilai", "'Pak Wali' is not an 18-digit NIP")
+    assert nip(999) not in msg
+
+
+def test_two_heads_in_one_opd(tmp_path):
+    rs = rows(3)
+    rs[2]["kepala_opd"] = "ya"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    find(probs, "rows 2, 4", "kepala_opd", "2 employees are marked kepala_opd of OPD 'Dinas 1'")
+
+
+def test_bad_nip_formats(tmp_path):
+    rs = rows(3)
+    rs[1]["nip"] = "1.99001E+17"
+    rs[2]["nip"] = "12345"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    find(probs, "row 3", "nip", "scientific notation")
+    find(probs, "row 4", "nip", "'12345' is not an 18-digit NIP")
+
+
+def test_nip_stored_as_number_in_xlsx(tmp_path):
+    header, body = table(rows(3))
+    path = write_xlsx(tmp_path / "p.xlsx", header=header, body=body)
+    wb = openpyxl.load_workbook(path)
+    wb["pegawai"]["A3"] = int(body[1][0])  # Excel keeps 15 digits of this
+    wb.save(path)
+    _, probs = problems(path)
+    find(probs, "row 3", "nip", "stored as a number")
+
+
+def test_id_pegawai_mode(tmp_path):
+    rs = rows(3)
+    for r in rs:
+        r["id_pegawai"] = "E" + r.pop("nip")[-4:]
+        pen = r.pop("nip_penilai")
+        r["id_penilai"] = pen if pen == EXTERNAL_RATER else "E" + pen[-4:]
+        del r["nama"]
+    wf = load_workforce(write_csv(tmp_path / "p.csv", rs), salt=SALT)
+    assert wf.employees["employee_id"].tolist() == [r["id_pegawai"] for r in rs]
+    assert wf.employees["rater_id"].tolist()[1] == rs[0]["id_pegawai"]
+    rs[1]["id_pegawai"] = nip(5)  # a NIP in the pseudonymous column would leak it
+    rs[2]["id_penilai"] = "E9999"
+    rs[0]["nip_penilai"] = EXTERNAL_RATER
+    _, probs = problems(write_csv(tmp_path / "q.csv", rs))
+    find(probs, "row 3", "id_pegawai", "looks like a NIP")
+    find(probs, "row 4", "id_penilai", "'E9999' is not the id_pegawai of any employee")
+    find(probs, "row 1", "nip_penilai", "does not go with 'id_pegawai'")
+
+
+def test_unknown_schema_like_column_suggests_fix(tmp_path):
+    rs = rows(2)
+    for r in rs:
+        r["perilaku_akuntable"] = r.pop("perilaku_akuntabel")
+        r["iki6_target"] = "1"
+    _, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    assert find(probs, "row 1", "perilaku_akuntable", "unknown column").expected == \
+        "'perilaku_akuntabel'"
+    find(probs, "row 1", "perilaku_akuntabel", "missing")
+    find(probs, "row 1", "iki6_target", "IKI slot 6 is outside 1..5")
+
+
+def test_problems_capped_per_check(tmp_path):
+    rs = rows(3) * 34  # 102 rows (duplicated NIPs too)
+    for r in rs:
+        r["usia"] = "x"
+    msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    usia = [p for p in probs if p.column == "usia"]
+    assert len(usia) == MAX_PER_CHECK + 1
+    assert usia[-1].message == f"{102 - MAX_PER_CHECK} more rows with the same problem"
+    assert usia[-1].location == f"rows {MAX_PER_CHECK + 2}-103"
+    assert "the same nip appears on 34 rows" in msg
+
+
+def test_many_kinds_of_problems_in_one_pass(tmp_path):
+    rs = rows(6)
+    rs[0]["usia"] = "abc"
+    rs[1]["jenis_jabatan"] = "Staf"
+    rs[2]["iki1_indikator"] = "tidak_ada"
+    rs[3]["nip_penilai"] = nip(500)
+    rs[4]["perilaku_loyal"] = "150"
+    rs = [{k: v for k, v in r.items() if k != "golongan"} for r in rs]
+    msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    assert len(probs) == 6 and msg.startswith("6 problems found:")
+    for where in ("row 1", "row 2", "row 3", "row 4", "row 5", "row 6"):
+        assert any(p.location == where for p in probs), where
+
+
+# -- unreadable files ----------------------------------------------------------------------
+
+
+def test_empty_and_header_only_files(tmp_path):
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    msg, probs = problems(empty)
+    assert len(probs) == 1 and "empty (0 bytes)" in msg
+    header, _ = table(rows(1))
+    msg, _ = problems(write_csv(tmp_path / "h.csv", header=header, body=[]))
+    assert "header row but no data rows" in msg
+    msg, _ = problems(write_xlsx(tmp_path / "h.xlsx", header=header, body=[]))
+    assert "header row but no data rows" in msg
+    wb = openpyxl.Workbook()
+    wb.active.title = "pegawai"
+    wb.save(tmp_path / "e.xlsx")
+    assert "sheet 'pegawai' is empty" in problems(tmp_path / "e.xlsx")[0]
+
+
+def test_xlsx_without_requested_sheet_lists_sheets(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", sheet="Data Pegawai")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Rekap")
+    wb.save(path)
+    msg, probs = problems(path)
+    assert "no sheet 'pegawai'" in msg and "'Data Pegawai', 'Rekap'" in msg
+    assert "sheet=" in probs[0].expected
+    assert load_workforce(path, sheet="Data Pegawai", salt=SALT).n == 6
+
+
+def test_non_utf8_csv_is_rejected_with_advice(tmp_path):
+    rs = rows(3)
+    rs[2]["unit_kerja"] = "Bidang Pelayanan – Café"
+    path = write_csv(tmp_path / "p.csv", rs, encoding="cp1252")
+    msg, probs = problems(path)
+    assert len(probs) == 1 and "not UTF-8" in msg and "CSV UTF-8" in msg
+    assert "0x96" in msg and probs[0].location == "row 4"
+
+
+def test_utf8_with_bom_is_fine(tmp_path):
+    rs = rows(3)
+    rs[2]["unit_kerja"] = "Bidang Pelayanan – Café"
+    wf = load_workforce(write_csv(tmp_path / "p.csv", rs, encoding="utf-8-sig"), salt=SALT)
+    assert wf.employees.loc[2, "unit"] == "Bidang Pelayanan – Café"
+
+
+def test_formula_cells_are_reported(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["pegawai"]
+    header = [c.value for c in ws[1]]
+    col = header.index("iki1_target") + 1
+    ws.cell(row=4, column=col, value="=400+50")
+    ws.cell(row=6, column=header.index("usia") + 1, value="=YEAR(TODAY())-1990")
+    wb.save(path)
+    msg, probs = problems(path)
+    letter = openpyxl.utils.get_column_letter(col)
+    p = find(probs, "row 4", "iki1_target", f"cell {letter}4 contains a formula ('=400+50')")
+    assert "Paste Special > Values" in p.expected
+    find(probs, "row 6", "usia", "contains a formula")
+    assert len(probs) == 2
+
+
+def test_files_that_are_not_csv_or_xlsx(tmp_path):
+    txt = tmp_path / "pegawai.txt"
+    txt.write_text("nip,opd\n1,2\n")
+    msg, _ = problems(txt)
+    assert "unsupported file type '.txt'" in msg and ".xlsx" in msg
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip file")
+    msg, _ = problems(bad)
+    assert "cannot open the file as an Excel .xlsx workbook" in msg
+    trunc = tmp_path / "potong.xlsx"
+    trunc.write_bytes(write_xlsx(tmp_path / "ok.xlsx").read_bytes()[:700])
+    assert "damaged" in problems(trunc)[0]
+    renamed = tmp_path / "nyasar.csv"
+    renamed.write_bytes((tmp_path / "ok.xlsx").read_bytes())
+    assert "Excel workbook (.xlsx) with a .csv name" in problems(renamed)[0]
+    assert "file not found" in problems(tmp_path / "tidak_ada.csv")[0]
+
+
+def test_csv_row_with_too_many_values(tmp_path):
+    path = write_csv(tmp_path / "p.csv")
+    lines = path.read_text().splitlines()
+    lines[3] += ",extra,values"
+    path.write_text("\n".join(lines) + "\n")
+    msg, probs = problems(path)
+    find(probs, "row 4", None, "has")
+    assert "values but the header has" in msg
+
+
+def test_tracebacks_are_not_chained(tmp_path):
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(InputError) as ei:
+        load_workforce(bad)
+    assert ei.value.__cause__ is None and ei.value.__suppress_context__
+
+
+# -- schema and docs -----------------------------------------------------------------------
+
+
+def test_docs_table_matches_schema():
+    doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert sc.markdown_table() in doc
+    for name in default_catalogue().names:
+        assert f"`{name}`" in doc
+
+
+def test_schema_columns_are_unique_and_ordered():
+    names = [c.name for c in sc.columns()]
+    assert len(names) == len(set(names))
+    assert names[:2] == ["nip", "nip_penilai"] and names[-1] == "inovasi"
+    assert sum(n.startswith("iki") for n in names) == sc.MAX_SLOTS * len(sc.SLOT_FIELDS)
+
+
+# -- performance ---------------------------------------------------------------------------
+
+
+def test_50k_row_csv_loads_fast(tmp_path):
+    n = 50_000
+    base = pd.DataFrame(rows(6))
+    big = pd.concat([base] * (n // 6 + 1), ignore_index=True).iloc[:n].copy()
+    nips = pd.Series([f"{19700101200001000000 + i:020d}"[2:] for i in range(n)])
+    head = np.arange(n) - np.arange(n) % 3
+    big["nip"] = nips
+    big["nip_penilai"] = np.where(np.arange(n) == head, EXTERNAL_RATER, nips[head].to_numpy())
+    big["opd"] = [f"Dinas {i // 3}" for i in range(n)]
+    path = tmp_path / "besar.csv"
+    big.to_csv(path, index=False)
+    t0 = time.perf_counter()
+    wf = load_workforce(path, salt=SALT)
+    elapsed = time.perf_counter() - t0
+    assert wf.n == n and wf.employees["employee_id"].is_unique
+    assert elapsed < 10, f"50k rows took {elapsed:.1f}s"
