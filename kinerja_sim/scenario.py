@@ -136,7 +136,17 @@ def _resolve_extends(path: Path, problems: list[Problem], seen: tuple[Path, ...]
                                 expected="a path relative to this scenario"))
         return data
     base = _resolve_extends(_locate(base_ref, path.parent), problems, (*seen, path))
-    return deep_merge(base, data) if base is not None else None
+    return inherit(base, data) if base is not None else None
+
+
+def inherit(base: dict, child: dict) -> dict:
+    """Deep-merge ``child`` over ``base``; a child that switches ``scheme.name`` starts from that
+    scheme's packaged defaults (the base's ``scheme.params`` belong to a different scheme)."""
+    base_scheme = base.get("scheme") if isinstance(base.get("scheme"), dict) else {}
+    child_scheme = child.get("scheme") if isinstance(child.get("scheme"), dict) else {}
+    if child_scheme.get("name", base_scheme.get("name")) != base_scheme.get("name"):
+        base = {**base, "scheme": {k: v for k, v in base_scheme.items() if k != "params"}}
+    return deep_merge(base, child)
 
 
 def _locate(ref: str, relative_to: Path) -> Path:
@@ -185,7 +195,7 @@ def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = 
         file, data = "<scenario>", deep_merge(source, {})
         if "extends" in data:
             base = _resolve_extends(find_scenario(data.pop("extends")), problems)
-            data = deep_merge(base or {}, data)
+            data = inherit(base or {}, data)
     else:
         path = find_scenario(source)
         file = str(path)

@@ -381,7 +381,7 @@ def test_unknown_and_self_rater(tmp_path):
     rs[2]["nip_penilai"] = rs[2]["nip"]
     rs[3]["nip_penilai"] = "Pak Wali"
     msg, probs = problems(write_csv(tmp_path / "p.csv", rs))
-    p = find(probs, "row 3", "nip_penilai", "is not the nip of any employee in this file")
+    p = find(probs, "row 3", "nip_penilai", "no employee in this file has this nip")
     assert EXTERNAL_RATER in p.expected
     find(probs, "row 4", "nip_penilai", "their own rater")
     find(probs, "row 5", "nip_penilai", "'Pak Wali' is not an 18-digit NIP")
@@ -429,7 +429,7 @@ def test_id_pegawai_mode(tmp_path):
     rs[0]["nip_penilai"] = EXTERNAL_RATER
     _, probs = problems(write_csv(tmp_path / "q.csv", rs))
     find(probs, "row 3", "id_pegawai", "looks like a NIP")
-    find(probs, "row 4", "id_penilai", "'E9999' is not the id_pegawai of any employee")
+    find(probs, "row 4", "id_penilai", "'E9999': no employee in this file has this id_pegawai")
     find(probs, "row 1", "nip_penilai", "does not go with 'id_pegawai'")
 
 

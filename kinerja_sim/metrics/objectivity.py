@@ -116,10 +116,13 @@ def cohen_kappa(a: ArrayLike, b: ArrayLike, n_categories: int = N_PREDIKAT,
                 weights: Literal["linear", "quadratic"] | None = None) -> float:
     """Cohen's kappa between two ordinal codings, from a numpy confusion matrix.
 
-    Equal to ``sklearn.metrics.cohen_kappa_score(a, b, weights=weights)``. Pairs with a NaN are
-    excluded. ``weights="linear"``/``"quadratic"`` give weighted kappa, which credits near misses
-    on the ordinal predikat scale (Baik vs Sangat Baik is a smaller error than Baik vs Sangat
-    Kurang); the default unweighted kappa treats all disagreements alike.
+    Equal to ``sklearn.metrics.cohen_kappa_score(a, b, weights=weights,
+    labels=range(n_categories))``. Pairs with a NaN are excluded. ``weights="linear"`` /
+    ``"quadratic"`` give weighted kappa, which credits near misses on the ordinal predikat scale
+    (Baik vs Sangat Baik is a smaller error than Baik vs Sangat Kurang); the default unweighted
+    kappa treats all disagreements alike. Weights are distances between *codes*, so an empty
+    category still counts as a step; scikit-learn without ``labels`` would instead use positions
+    among the categories present (the unweighted value is the same either way).
 
     Degenerate case: when chance agreement is total (both codings put every employee in the
     same single category) kappa is 0/0 and NaN is returned — agreement is then neither good nor

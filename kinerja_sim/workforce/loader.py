@@ -352,6 +352,19 @@ class _Checker:
                        expected: str | None = None) -> None:
         self.pc.add(self.file, "row 1", message, column, expected)
 
+    def sort_problems(self) -> None:
+        """Header first, then by spreadsheet row and column position (the order to fix them in
+        Excel); problems without a row come last."""
+        first = {}
+        for j, h in enumerate(self.t.header):
+            first.setdefault(_norm(h), j)
+
+        def key(p: Problem) -> tuple[int, int]:
+            m = re.match(r"rows? (\d+)", p.location)
+            return (int(m.group(1)) if m else 10**9, first.get(p.column or "", 10**6))
+
+        self.pc.problems.sort(key=key)
+
     # ---- structure
 
     def run(self) -> _Checked:
@@ -366,6 +379,7 @@ class _Checker:
         for k in range(1, slots + 1):
             self.check_slot(k, [c for c in expected_cols if c.name.startswith(f"iki{k}_")])
         self.check_rows(mode, slots)
+        self.sort_problems()
         self.pc.raise_if_any()
         return _Checked(mode or "nip", slots, self.n, self.values, set(self.pos))
 
@@ -437,7 +451,7 @@ class _Checker:
         missing = [c.name for c in cols if c.column_required and c.name not in present]
         for name in missing:
             self.header_problem(f"required column '{name}' is missing", name,
-                                "a column with this header in row 1 (docs/data.md)")
+                                "a column with this header in row 1; see docs/data.md")
         return mode, slots, cols
 
     # ---- cells
@@ -608,8 +622,8 @@ class _Checker:
         known = rater.isin(set(ids[valid_ids])).to_numpy()
         show = mode == "id"  # never echo a NIP
         self.report(check & ~known, rater_col,
-                    lambda i: (f"{_show(str(rater[i]))} is not" if show else "is not")
-                    + f" the {id_col} of any employee in this file",
+                    lambda i: (f"{_show(str(rater[i]))}: " if show else "")
+                    + f"no employee in this file has this {id_col}",
                     f"the {id_col} of another employee in the file, or {EXTERNAL_RATER}")
         self.report(check & valid_ids & (rater == ids).to_numpy(), rater_col,
                     "the employee is their own rater", f"the {id_col} of another employee")

@@ -100,6 +100,8 @@ class Column:
             return f"18 digit, atau {EXTERNAL_RATER}" if self.name == "nip_penilai" else "18 digit"
         if self.name == "id_penilai":
             return f"id_pegawai lain, atau {EXTERNAL_RATER}"
+        if self.name == "id_pegawai":
+            return "teks unik, bukan NIP"
         return self.range_text
 
     @property
@@ -107,6 +109,8 @@ class Column:
         """Required/optional in Bahasa Indonesia (docs, keterangan sheet)."""
         if not self.column_required:
             return "opsional"
+        if self.group == "identitas":
+            return "wajib (pasangan nip/nip_penilai atau id_pegawai/id_penilai)"
         return {
             "required": "wajib",
             "optional": "kolom wajib, sel boleh kosong",
@@ -131,7 +135,7 @@ class Column:
             return "one of: " + ", ".join(self.allowed)
         if self.kind == "boolean":
             return "ya or tidak (1/0 and true/false also accepted)"
-        what = "a whole number" if self.kind == "integer" else "a number (dot as decimal sign)"
+        what = "a whole number" if self.kind == "integer" else "a number"
         rng = _range_en(self)
         return f"{what} {rng}" if rng else what
 
