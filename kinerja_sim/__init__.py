@@ -1,31 +1,22 @@
 """kinerja_sim: a policy simulation workbench for objective ASN performance appraisal.
 
-The public API is re-exported lazily so ``import kinerja_sim`` stays fast for the CLI and for
-notebooks that only need one piece.
+Public API::
+
+    from kinerja_sim import simulate, load_scenario, synthesize, load_workforce, compare
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "simulate": "kinerja_sim.simulate",
-    "load_scenario": "kinerja_sim.scenario",
-    "Scenario": "kinerja_sim.scenario",
-    "synthesize": "kinerja_sim.workforce",
-    "load_workforce": "kinerja_sim.workforce",
-    "Workforce": "kinerja_sim.workforce",
-    "InputError": "kinerja_sim.errors",
-    "compare": "kinerja_sim.compare",
-}
+# The functions share their names with the modules that define them, so they are imported
+# eagerly: ``kinerja_sim.simulate`` is the function, ``kinerja_sim.simulate`` the module is still
+# importable as ``from kinerja_sim.simulate import ...``.
+from kinerja_sim.compare import compare, compare_scenarios  # noqa: E402
+from kinerja_sim.errors import InputError  # noqa: E402
+from kinerja_sim.scenario import Scenario, load_scenario  # noqa: E402
+from kinerja_sim.simulate import simulate  # noqa: E402
+from kinerja_sim.workforce import Workforce, load_workforce, synthesize  # noqa: E402
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'kinerja_sim' has no attribute {name!r}")
+__all__ = ["InputError", "Scenario", "Workforce", "compare", "compare_scenarios",
+           "load_scenario", "load_workforce", "simulate", "synthesize"]

@@ -93,7 +93,7 @@ class MotivationWeights(StrictModel):
 
 class MotivationIndex(StrictModel):
     weights: MotivationWeights
-    demotivated_drop: float
+    demotivated_below: float
     gaming_threshold: float
 
 

@@ -69,3 +69,17 @@ def test_check_inputs_lists_every_problem():
     assert "no IKI slot" in msg and "rows 2" in msg
     assert "non-positive target" in msg and "rows 3" in msg
     assert "BerAKHLAK" in msg and "rows 2, 3" in msg
+
+
+def test_registry_lists_four_schemes_and_rejects_unknown_names():
+    from kinerja_sim.schemes import SCHEMES, get_scheme
+
+    assert set(SCHEMES) == {"pp46_2011", "pp30_2019", "permenpanrb_6_2022", "weighted_kpi"}
+    for name, mod in SCHEMES.items():
+        assert get_scheme(name) is mod
+        assert len(mod.LABELS) == 5
+        assert type(mod.default_params()) is mod.Params
+    with pytest.raises(InputError) as exc:
+        get_scheme("pp53_2010")
+    msg = str(exc.value)
+    assert "scheme.name" in msg and "pp46_2011" in msg and "weighted_kpi" in msg

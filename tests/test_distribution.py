@@ -4,7 +4,6 @@ The rule checker below is typed independently from regulation.md §1.6 (integer 
 floor/ceil of the shares), not read from the YAML.
 """
 
-import time
 
 import numpy as np
 import pytest
@@ -19,6 +18,17 @@ SK, K, BP, B, SB = range(5)  # employee predikat codes
 O_SK, O_K, O_BP, O_B, O_IST = range(5)  # organisation predikat codes
 RULES = s622.default_params().distribution
 MOVERS_FIRST = RULES.model_copy(update={"draw_order": "movers_first"})
+# sensitivity reading of "sebagian besar": the modal category also needs >= 50 %
+MAJORITY = s622.params_from({"distribution": {"rules": {
+    "Istimewa": {"floors": [{"categories": ["Sangat Baik"], "min_share": 0.5,
+                             "fill_from": ["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                           "Sangat Kurang"]}]},
+    "Baik": {"floors": [
+        {"categories": ["Butuh Perbaikan", "Kurang/Misconduct"], "min_count": 1,
+         "fill_from": ["Baik", "Sangat Baik", "Sangat Kurang"]},
+        {"categories": ["Baik"], "min_share": 0.5,
+         "fill_from": ["Butuh Perbaikan", "Sangat Baik", "Kurang/Misconduct",
+                       "Sangat Kurang"]}]}}}}).distribution
 
 
 def cap(share_tenths: int, n: int) -> int:
@@ -29,15 +39,16 @@ def need(share_tenths: int, n: int) -> int:
     return -(-share_tenths * n // 10)
 
 
-def violations(c, org: int) -> int:
-    """Total excess over caps + shortfall under floors (0 = complies), from regulation §1.6."""
+def violations(c, org: int, mode: int = 0) -> int:
+    """Total excess over caps + shortfall under floors (0 = complies), from regulation §1.6;
+    ``mode`` = optional floor (tenths) on the modal category of Istimewa / Baik."""
     n = int(sum(c))
     ex = lambda count, limit: max(0, count - limit)  # noqa: E731
     sh = lambda count, req: max(0, req - count)  # noqa: E731
     if org == O_IST:
-        return ex(c[SB], cap(7, n))
+        return ex(c[SB], cap(7, n)) + sh(c[SB], need(mode, n))
     if org == O_B:
-        return ex(c[B], cap(7, n)) + sh(c[BP] + c[K], 1)
+        return ex(c[B], cap(7, n)) + sh(c[BP] + c[K], 1) + sh(c[B], need(mode, n))
     if org == O_BP:
         return sh(c[BP], need(6, n)) + ex(c[SB], cap(1, n))
     if org == O_K:
@@ -45,9 +56,13 @@ def violations(c, org: int) -> int:
     return sh(c[SK], need(6, n)) + sh(c[K] + c[BP], need(1, n)) + ex(c[SB], 0)
 
 
-def feasible(n: int, org: int) -> bool:
+def feasible(n: int, org: int, mode: int = 0) -> bool:
     if org in (O_K, O_SK):
         return need(6, n) + need(1, n) <= n
+    if org == O_IST:
+        return need(mode, n) <= cap(7, n)
+    if org == O_B:
+        return need(mode, n) <= cap(7, n) and need(mode, n) + 1 <= n
     return n >= 1
 
 
@@ -108,6 +123,16 @@ def test_sangat_kurang_no_sangat_baik_and_tail():
     assert rep["n_moved"] == 9
     counts = rep["counts_final"][0].tolist()
     assert counts == [6, 0, 1, 3, 0]
+
+
+def test_majority_floor_promotes_highest_merit_and_flags_tiny_groups():
+    pred, rep = run([B] * 8 + [SB] * 2, O_IST, rules=MAJORITY)
+    assert pred.tolist() == [B] * 5 + [SB] * 5  # Baik 5, 6, 7 (highest merit) promoted
+    assert rep["n_moved"] == 3
+    pred, rep = run([B], O_B, rules=MAJORITY)  # Baik >= 1 and Baik <= 0: impossible
+    assert rep["infeasible_groups"].tolist() == [0]
+    assert pred.tolist() == [BP]  # infeasible groups still get the caps: floor(0.7 * 1) = 0
+    assert not rep["rules_satisfied"][0]
 
 
 def test_ties_broken_by_position():
@@ -199,7 +224,7 @@ def populations(draw):
     return raw, merit, group, np.array(orgs), eligible
 
 
-def _check_properties(raw, merit, group, orgs, eligible, rules):
+def _check_properties(raw, merit, group, orgs, eligible, rules, mode=0):
     pred, rep = apply_distribution(raw, merit, group, orgs, eligible, rules)
     G = orgs.size
     assert (pred[~eligible] == raw[~eligible]).all()
@@ -214,15 +239,15 @@ def _check_properties(raw, merit, group, orgs, eligible, rules):
         c_raw = np.bincount(raw[sel], minlength=5)
         c_fin = np.bincount(pred[sel], minlength=5)
         org = int(orgs[g])
-        bound = violations(c_raw, org)
+        bound = violations(c_raw, org, mode)
         assert rep["moved_per_group"][g] <= bound
         if n == 0:
             continue
         # infeasible groups are listed (not silently ignored) exactly when no count vector works
-        assert (g in infeasible) == (not feasible(n, org))
-        if feasible(n, org):
+        assert (g in infeasible) == (not feasible(n, org, mode))
+        if feasible(n, org, mode):
             # (a) every feasible group satisfies all its rules
-            assert violations(c_fin, org) == 0, (org, c_raw, c_fin)
+            assert violations(c_fin, org, mode) == 0, (org, c_raw, c_fin)
         # (c) nobody moves when the raw distribution already complies
         if bound == 0:
             assert rep["moved_per_group"][g] == 0
@@ -247,32 +272,32 @@ def _check_properties(raw, merit, group, orgs, eligible, rules):
     return pred, rep
 
 
-@pytest.mark.parametrize("rules", [RULES, MOVERS_FIRST], ids=["stayers_first", "movers_first"])
+@pytest.mark.parametrize(("rules", "mode"), [(RULES, 0), (MOVERS_FIRST, 0), (MAJORITY, 5)],
+                         ids=["stayers_first", "movers_first", "majority_floor"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pop=populations(), seed2=st.integers(0, 2**32 - 1))
-def test_distribution_properties(rules, pop, seed2):
+def test_distribution_properties(rules, mode, pop, seed2):
     raw, merit, group, orgs, eligible = pop
-    pred, rep = _check_properties(raw, merit, group, orgs, eligible, rules)
+    pred, rep = _check_properties(raw, merit, group, orgs, eligible, rules, mode)
     # (b) idempotent: applying twice moves nobody the second time
     pred2, rep2 = apply_distribution(pred, merit, group, orgs, eligible, rules)
     assert rep2["n_moved"] == 0 and (pred2 == pred).all()
     # (c) a complying distribution is left alone whatever the merit
     new_merit = np.random.default_rng(seed2).normal(size=raw.size)
     pred3, rep3 = apply_distribution(pred, new_merit, group, orgs, eligible, rules)
-    feas = np.array([feasible(int(((group == g) & eligible).sum()), int(orgs[g]))
+    feas = np.array([feasible(int(((group == g) & eligible).sum()), int(orgs[g]), mode)
                      for g in range(orgs.size)])
     assert (rep3["moved_per_group"][feas] == 0).all()
     assert rep3["n_moved"] == 0  # infeasible groups got the caps, which now hold too
 
 
-def test_national_scale_runs_in_seconds():
+def test_large_population_is_adjusted_consistently():
+    # speed is measured in benchmarks/scale.py, not here
     rng = np.random.default_rng(1)
     n, G = 1_000_000, 1_000
     group = rng.integers(0, G, n)
     raw = rng.choice(5, n, p=[0.005, 0.005, 0.01, 0.9, 0.08])
-    t0 = time.perf_counter()
-    pred, rep = apply_distribution(raw, rng.normal(size=n), group, rng.integers(0, 5, G),
-                                   np.ones(n, bool), RULES)
-    elapsed = time.perf_counter() - t0
+    merit, orgs = rng.normal(size=n), rng.integers(0, 5, G)
+    pred, rep = apply_distribution(raw, merit, group, orgs, np.ones(n, bool), RULES)
     assert rep["n_moved"] == int((pred != raw).sum()) > 0
-    assert elapsed < 3.0, elapsed
+    assert rep["moved_per_group"].sum() == rep["n_moved"]

@@ -283,7 +283,8 @@ def apply_distribution(predikat_raw, merit, group, group_org_predikat, eligible,
 
     The report holds ``n_moved``, ``moved_per_group`` (G,), ``group_size`` (G,), ``counts_raw``
     and ``counts_final`` (G, 5), ``flows`` (G, 5, 5) raw -> final, ``bound_per_group`` (G,) the
-    raw excess + shortfall, ``rules_satisfied`` (G,), ``infeasible_groups`` and
+    raw excess + shortfall, ``rules_satisfied`` (G,; True for groups with nobody eligible),
+    ``infeasible_groups`` (caps applied, floors impossible for the group size) and
     ``exempt_groups`` (group codes), plus ``labels`` and ``org_labels``.
     """
     raw = np.asarray(predikat_raw)
@@ -327,7 +328,7 @@ def apply_distribution(predikat_raw, merit, group, group_org_predikat, eligible,
         F[gi] = Fk
 
     counts_final = F.sum(axis=1)
-    satisfied = rules_satisfied(counts_final, org, rules)
+    satisfied = rules_satisfied(counts_final, org, rules) | (size == 0)  # empty: vacuous
     broken = np.flatnonzero(feasible & ~satisfied)
     if broken.size:  # pragma: no cover - would be a bug in the adjustment
         raise RuntimeError(f"distribution: feasible groups left unsatisfied: {broken[:10]}")

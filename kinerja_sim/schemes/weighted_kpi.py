@@ -142,43 +142,53 @@ def weight_table(params: Params, indicator_names: tuple[str, ...], rumpun_names:
     return table
 
 
-def _group_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense group codes 0..g-1 and group sizes for an integer key."""
-    _, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
-    return inv.reshape(-1), cnt
+def _group_codes(key: np.ndarray) -> np.ndarray:
+    """Non-negative integer group codes usable with ``np.bincount``: the key itself when its
+    range is small (the usual case: unit * n_indicator + indicator), else dense codes."""
+    key = np.asarray(key, dtype=np.int64)
+    if key.size and (key.min() < 0 or key.max() > 4 * key.size + 1_000_000):
+        return np.unique(key, return_inverse=True)[1].reshape(-1)
+    return key
 
 
 def zscore_within_groups(values: np.ndarray, key: np.ndarray) -> np.ndarray:
     """z of ``values`` within groups of ``key`` (population sd; sd 0 -> 0)."""
     v = np.asarray(values, dtype=np.float64)
-    inv, cnt = _group_codes(np.asarray(key))
-    mean = np.bincount(inv, weights=v) / cnt
-    dev = v - mean[inv]
-    sd = np.sqrt(np.bincount(inv, weights=dev * dev) / cnt)
-    s = sd[inv]
+    g = _group_codes(key)
+    cnt = np.bincount(g)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(s > 1e-12 * np.maximum(1.0, np.abs(mean[inv])), dev / s, 0.0)
+        mean = np.bincount(g, weights=v) / cnt
+        dev = v - mean[g]
+        sd = np.sqrt(np.bincount(g, weights=dev * dev) / cnt)[g]
+        return np.where(sd > 1e-12 * np.maximum(1.0, np.abs(mean[g])), dev / sd, 0.0)
 
 
 def percentile_within_groups(values: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Mid-rank percentile 0..100 within groups of ``key``: ``100*(mid_rank-1)/(n-1)``; ties
-    share their mean rank; a group of one scores 50. One sort, no loop over groups."""
+    share their mean rank; a group of one scores 50. One stable sort by (key, value), run
+    lengths from the sorted order; no loop over groups."""
     v = np.asarray(values, dtype=np.float64)
-    inv, cnt = _group_codes(np.asarray(key))
-    o1 = np.argsort(v, kind="stable")
-    o2 = np.argsort(inv[o1], kind="stable")
-    order = o1[o2]
-    g_s, v_s = inv[order], v[order]
     n = v.size
-    start = np.concatenate(([0], np.cumsum(cnt)))[:-1]
-    pos = np.arange(n) - start[g_s]
-    new_run = np.ones(n, dtype=bool)
-    new_run[1:] = (g_s[1:] != g_s[:-1]) | (v_s[1:] != v_s[:-1])
+    if n == 0:
+        return np.zeros(0)
+    k = np.asarray(key, dtype=np.int64)
+    o1 = np.argsort(v, kind="stable")
+    o2 = np.argsort(k[o1], kind="stable")
+    order = o1[o2]
+    k_s, v_s = k[order], v[order]
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = k_s[1:] != k_s[:-1]
+    new_run = new_group.copy()
+    new_run[1:] |= v_s[1:] != v_s[:-1]
+    idx = np.arange(n)
+    group_id = np.cumsum(new_group) - 1
+    group_start = idx[new_group]
+    group_size = np.diff(np.append(group_start, n))
     run_id = np.cumsum(new_run) - 1
-    run_first = pos[new_run]
-    run_len = np.bincount(run_id)
-    mid = run_first[run_id] + (run_len[run_id] - 1) / 2.0
-    size = cnt[g_s]
+    run_start = idx[new_run]
+    run_len = np.diff(np.append(run_start, n))
+    mid = run_start[run_id] - group_start[group_id] + (run_len[run_id] - 1) / 2.0
+    size = group_size[group_id]
     with np.errstate(divide="ignore", invalid="ignore"):
         pct_s = np.where(size > 1, 100.0 * mid / (size - 1), 50.0)
     out = np.empty(n)

@@ -128,7 +128,7 @@ class Column:
         if self.kind == "id":
             if self.name == "id_penilai":
                 return f"the id_pegawai of another employee in the file, or {EXTERNAL_RATER}"
-            return "a non-empty pseudonymous id (not a NIP)"
+            return "a non-empty pseudonymous id, not a NIP"
         if self.kind == "text":
             return "a non-empty text"
         if self.kind == "category":
@@ -320,8 +320,7 @@ def parse_slot(name: str) -> tuple[int, str] | None:
 
 def looks_like_schema_column(name: str) -> bool:
     """Headers that look like a schema column: an unknown one of these is most likely a typo."""
-    return (parse_slot(name) is not None or name.startswith(("perilaku_", "terlambat_"))
-            or name in ("nip_pegawai", "id", "penilai"))
+    return parse_slot(name) is not None or name.startswith(("perilaku_", "terlambat_"))
 
 
 def markdown_table(cat: Catalogue | None = None) -> str:

@@ -1,0 +1,207 @@
+"""The ``kinerja-sim`` command: workforce, score, validate, compare.
+
+A thin face over the package API: every command calls the same functions a notebook would, so
+the same scenario and seed give the same numbers everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kinerja_sim.errors import InputError
+from kinerja_sim.labels import t
+
+DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+SCENARIO_SUFFIXES = {".yaml", ".yml"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kinerja-sim", description=(
+        "Simulasi kebijakan penilaian kinerja ASN (Kota Binjai) / "
+        "policy simulation of ASN performance appraisal"))
+    p.add_argument("--lang", choices=("id", "en"), default="id",
+                   help="bahasa keluaran / output language (default: id)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    w = sub.add_parser("workforce", help="tulis tenaga kerja sintetis / write a synthetic workforce")
+    w.add_argument("--profile", default="binjai", help="binjai (default) atau nasional")
+    w.add_argument("--seed", type=int, default=2026)
+    w.add_argument("--n", type=int, default=None, help="skala ulang ke sekitar n pegawai")
+    w.add_argument("--out", required=True, help="FILE.xlsx atau FILE.csv")
+
+    s = sub.add_parser("score", help="nilai file data pegawai / score a real employee file")
+    s.add_argument("data", help="FILE.csv atau FILE.xlsx (skema: docs/data.md)")
+    s.add_argument("--scenario", required=True, help="file skenario YAML atau nama skenario")
+    s.add_argument("--out", required=True, help="FILE.xlsx (hasil per pegawai, pseudonim)")
+    s.add_argument("--salt", default=None, help="garam pseudonim (atau env KINERJA_SIM_SALT)")
+    s.add_argument("--sheet", default="pegawai")
+
+    v = sub.add_parser("validate", help="periksa file data atau skenario / validate files")
+    v.add_argument("files", nargs="+")
+
+    c = sub.add_parser("compare", help="bandingkan skenario / compare scenarios")
+    c.add_argument("scenarios", nargs="+")
+    c.add_argument("--baseline", required=True)
+    c.add_argument("--out", default=None, help="FILE.xlsx")
+    c.add_argument("--periods", type=int, default=8)
+    c.add_argument("--replications", type=int, default=20)
+    c.add_argument("--seed", type=int, default=None)
+    c.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override untuk semua skenario, mis. raters.leniency_mean=0")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"workforce": cmd_workforce, "score": cmd_score, "validate": cmd_validate,
+                "compare": cmd_compare}[args.command](args)
+    except InputError as err:
+        print(err.message, file=sys.stderr)
+        return 1
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_workforce(args) -> int:
+    from kinerja_sim.workforce import synthesize
+    from kinerja_sim.workforce.export import export_workforce
+
+    wf = synthesize(args.profile, seed=args.seed, n=args.n)
+    export_workforce(wf, args.out)
+    print(t("message.workforce_written", args.lang, profile=args.profile, n=wf.n,
+            path=args.out))
+    return 0
+
+
+def cmd_score(args) -> int:
+    from kinerja_sim.report import write_sheets
+    from kinerja_sim.scenario import find_scenario, load_scenario
+    from kinerja_sim.simulate import simulate
+    from kinerja_sim.workforce import load_workforce
+
+    sc = load_scenario(find_scenario(args.scenario))
+    wf = load_workforce(args.data, salt=args.salt, sheet=args.sheet)
+    df = simulate(wf, sc)
+    table = predikat_by_opd(df)
+    print(t("message.per_opd_title", args.lang))
+    print(table.to_string())
+    print(t("message.suppressed_note", args.lang))
+    write_sheets(args.out, {"hasil": df, "predikat_per_opd": table.reset_index()})
+    print(t("message.written", args.lang, path=args.out))
+    return 0
+
+
+def predikat_by_opd(df: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
+    """Employees per predikat per OPD; OPDs with fewer than 10 employees are suppressed."""
+    from kinerja_sim.metrics import metrics_param
+
+    min_n = metrics_param("min_group_size") if min_n is None else min_n
+    table = pd.crosstab(df["opd"].astype(str), df["predikat"])
+    table["total"] = table.sum(axis=1)
+    small = table["total"] < min_n
+    table = table.astype("Float64")
+    table.loc[small, :] = pd.NA
+    return table
+
+
+def cmd_validate(args) -> int:
+    from kinerja_sim.scenario import load_scenario
+    from kinerja_sim.workforce import load_workforce
+
+    failed = False
+    for name in args.files:
+        path = Path(name)
+        try:
+            if path.suffix.lower() in SCENARIO_SUFFIXES:
+                load_scenario(path)
+            elif path.suffix.lower() in DATA_SUFFIXES:
+                load_workforce(path)
+            else:
+                from kinerja_sim.errors import Problem
+
+                raise InputError([Problem(name, "", "unknown file type",
+                                          expected=".yaml/.yml scenario or .csv/.xlsx data")])
+            print(t("message.valid", args.lang, path=name))
+        except InputError as err:
+            failed = True
+            print(err.message, file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_compare(args) -> int:
+    from kinerja_sim.compare import compare_scenarios
+    from kinerja_sim.scenario import find_scenario, load_scenario, parse_override
+
+    overrides = dict(parse_override(s) for s in args.set)
+    base = load_scenario(find_scenario(args.baseline), overrides)
+    scs = [load_scenario(find_scenario(s), overrides) for s in args.scenarios]
+    print(t("message.running", args.lang, n=len({s.hash for s in [base, *scs]}),
+            periods=args.periods, replications=args.replications), file=sys.stderr)
+    comp = compare_scenarios(scs, base, workforce=args.profile, seed=args.seed,
+                             periods=args.periods, replications=args.replications,
+                             progress=sys.stderr.isatty())
+    table = headline_text(comp.headline, base.name, args.lang)
+    print(t("message.headline_title", args.lang, baseline=base.name))
+    with pd.option_context("display.width", 250, "display.max_columns", None,
+                           "display.max_colwidth", 70):
+        print(table.to_string())
+    if args.out:
+        write_comparison(comp, args.out, args.lang)
+        print(t("message.written", args.lang, path=args.out))
+    return 0
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    ax = abs(x)
+    if ax >= 1e5:
+        return f"{x:,.0f}"
+    if ax >= 100:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def headline_text(head: pd.DataFrame, baseline: str, lang: str = "id") -> pd.DataFrame:
+    """One row per metric, one column per scenario: value, and delta [interval] for reforms."""
+    cells = {}
+    for _, row in head.iterrows():
+        text = f"{_fmt(row['mean'])} [{_fmt(row['lo'])}, {_fmt(row['hi'])}]"
+        if row["scenario"] != baseline:
+            text = (f"{_fmt(row['mean'])} Δ{_fmt(row['delta_mean'])} "
+                    f"[{_fmt(row['delta_lo'])}, {_fmt(row['delta_hi'])}]")
+        cells.setdefault(t(f"metric.{row['metric']}", lang), {})[row["scenario"]] = text
+    order = list(dict.fromkeys(head["scenario"]))
+    return pd.DataFrame.from_dict(cells, orient="index")[order]
+
+
+def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
+    from kinerja_sim import outcomes
+    from kinerja_sim.report import labelled_metrics, write_sheets
+
+    about = pd.DataFrame([{
+        "scenario": s.scenario.name, "hash": s.scenario.hash, "source": s.scenario.source,
+        "seed": s.seed, "periods": s.periods, "replications": s.replications}
+        for s in comp.simulations])
+    trajectories = pd.concat([outcomes.trajectories(s).assign(scenario=s.scenario.name)
+                              for s in comp.simulations], ignore_index=True)
+    groups = pd.concat([outcomes.group_table(s).assign(scenario=s.scenario.name)
+                        for s in comp.simulations], ignore_index=True)
+    return write_sheets(path, {
+        "ringkasan": labelled_metrics(comp.headline, lang),
+        "menang_kalah": comp.winners_losers,
+        "kelompok": groups,
+        "lintasan": labelled_metrics(trajectories, lang),
+        "tentang": about,
+    })
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

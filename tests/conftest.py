@@ -1,0 +1,27 @@
+"""Shared fixtures: the synthetic Binjai workforce is built once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def binjai():
+    from kinerja_sim.workforce import synthesize
+
+    return synthesize("binjai", seed=2026)
+
+
+@pytest.fixture(scope="session")
+def small_workforce():
+    from kinerja_sim.workforce import synthesize
+
+    return synthesize("binjai", seed=7, n=900)

@@ -1,0 +1,72 @@
+"""The single entry point: determinism, truth kept apart, no identifiers, the SE curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinerja_sim import simulate
+from kinerja_sim.scenario import load_scenario
+from kinerja_sim.workforce.model import LATENT_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def kurva():
+    return load_scenario("permenpanrb_6_2022_kurva")
+
+
+def test_same_inputs_same_result_and_seed_matters(binjai, kurva):
+    a = simulate(binjai, kurva, seed=5)
+    b = simulate(binjai, kurva, seed=5)
+    c = simulate(binjai, kurva, seed=6)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["predikat"].equals(c["predikat"])
+    assert a.attrs["scenario_hash"] == kurva.hash and a.attrs["seed"] == 5
+
+
+def test_result_columns(binjai, kurva):
+    df = simulate(binjai, kurva)
+    assert len(df) == binjai.n
+    for col in ["employee_id", "opd", "rating_hasil_kerja", "rating_perilaku", "predikat",
+                "predikat_raw", "tpp_total", "iki1_target", "iki1_realisasi",
+                "sim_true_contribution"]:
+        assert col in df.columns
+    assert not set(LATENT_COLUMNS) & set(df.columns)
+    assert [c for c in df.columns if c.startswith("sim_")] == [
+        "sim_true_contribution", "sim_true_results", "sim_true_behaviour"]
+    assert (df["tpp_total"] > 0).all()
+    assert set(df["predikat"].cat.categories) == {
+        "Sangat Kurang", "Kurang/Misconduct", "Butuh Perbaikan", "Baik", "Sangat Baik"}
+
+
+def test_distribution_curve_holds_in_every_opd(binjai, kurva):
+    df = simulate(binjai, kurva)
+    staff = df[~df["is_opd_head"]]
+    for opd, g in staff.groupby("opd", observed=True):
+        shares = g["predikat"].value_counts(normalize=True)
+        assert shares["Baik"] <= 0.70 + 1e-9, opd
+        assert (g["predikat"].isin(["Butuh Perbaikan", "Kurang/Misconduct"])).any(), opd
+    moved = int(df["moved_by_distribution"].sum())
+    assert moved > 0
+    assert moved == int((df["predikat"] != df["predikat_raw"]).sum())
+
+
+def test_scores_track_truth(binjai):
+    df = simulate(binjai, load_scenario("pp30_2019_70_30"))
+    r = np.corrcoef(df["score"], df["sim_true_contribution"])[0, 1]
+    assert 0.3 < r < 0.95
+
+
+def test_real_workforce_is_scored_as_observed(small_workforce, tmp_path):
+    from kinerja_sim.workforce import load_workforce
+    from kinerja_sim.workforce.export import export_workforce
+
+    path = tmp_path / "pegawai.xlsx"
+    export_workforce(small_workforce, path)
+    real = load_workforce(path, salt="s")
+    df = simulate(real, load_scenario("permenpanrb_6_2022_kurva"))
+    assert len(df) == small_workforce.n
+    assert not any(c.startswith("sim_") for c in df.columns)
+    with pytest.raises(ValueError, match="one period"):
+        simulate(real, load_scenario("status_quo"), periods=4)
