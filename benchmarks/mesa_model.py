@@ -29,6 +29,7 @@ little longer, so the speed ratio is conservative.
 from __future__ import annotations
 
 import math
+import time
 from types import SimpleNamespace
 
 import mesa
@@ -237,6 +238,10 @@ class BehaviourModel(mesa.Model):
         self.panel = {f: np.empty((R, periods, n)) for f in dyn.PANEL_FIELDS}
         self.service = {k: np.full((R, periods), np.nan) for k in dyn.SERVICE_OUTPUTS}
         self.moved = np.zeros((R, periods), dtype=np.int64)
+        #: wall time of the per-agent layer (agent steps, learn, gathering and handing back
+        #: arrays) and of the model-level vectorised measurement/scoring, seconds
+        self.time_agents_s = 0.0
+        self.time_model_s = 0.0
 
     def _gather(self, attr: str) -> np.ndarray:
         return np.array([getattr(a, attr) for a in self.employees], dtype=np.float64)
@@ -250,24 +255,25 @@ class BehaviourModel(mesa.Model):
         self.consistency = float(np.clip(1 - rp.leniency_sd / p.justice.reference_leniency_sd,
                                          0, 1))
 
+        t0 = time.perf_counter()
         self.agents.shuffle_do("step")  # every employee responds (order does not matter)
-
         effort = self._gather("effort")
         gaming = self._gather("gaming")
         eff_unm = self._gather("effort_unmeasured")
         resistance = self._gather("resistance")
+        resp = SimpleNamespace(effort=effort, effort_unmeasured=eff_unm, gaming=gaming,
+                               resistance=resistance, motivation=self._gather("motivation"),
+                               procedural=self._gather("procedural"))
+        state = SimpleNamespace(**{f: self._gather(f) for f in (
+            "distributive", "expectancy", "instrumentality", "psm", "understanding")})
+        t1 = time.perf_counter()
+
         dq = dyn._data_quality(resistance, p, ro)
         m, truth = draw_period(self.swf, self.cat, rp, traits, self.rater_idx,
                                self.rng_streams["measurement"], effort=effort, gaming=gaming,
                                ambition=sc.spec.target_ambition, dq=dq, coef=self.coef,
                                effort_unmeasured=eff_unm)
         result, allowance = score_period(m, self.org, sc)
-
-        resp = SimpleNamespace(effort=effort, effort_unmeasured=eff_unm, gaming=gaming,
-                               resistance=resistance, motivation=self._gather("motivation"),
-                               procedural=self._gather("procedural"))
-        state = SimpleNamespace(**{f: self._gather(f) for f in (
-            "distributive", "expectancy", "instrumentality", "psm", "understanding")})
         R, n = self.R, self.n
         dyn._record(self.panel, t, R, n, result, allowance, truth, resp, state, self.present)
         self.moved[:, t] = (result.predikat != result.predikat_raw).reshape(R, n).sum(axis=1)
@@ -279,11 +285,14 @@ class BehaviourModel(mesa.Model):
         instr = bh.group_corr(result.merit, allowance["tpp_total"], self.rgroup,
                               groups)[self.rgroup]
         received = bh.mid_percentile(result.predikat.astype(np.int64), self.rgroup, groups)
+        t2 = time.perf_counter()
         for a, rl, ins, rc in zip(self.employees, reliability.tolist(), instr.tolist(),
                                   received.tolist(), strict=True):
             a.reliability, a.instr, a.received_pct = rl, ins, rc
 
         self.agents.do("learn")
+        self.time_agents_s += (t1 - t0) + (time.perf_counter() - t2)
+        self.time_model_s += t2 - t1
         self.period += 1
 
     def run(self) -> BehaviourModel:

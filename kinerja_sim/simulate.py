@@ -51,7 +51,9 @@ def codes_of(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
 def org_context(wf: Workforce, scenario: Scenario) -> OrgContext:
     e = wf.employees
     opd, opd_names = codes_of(e["opd"])
-    unit, _ = codes_of(e["unit"])
+    # unit names repeat across OPDs in real files ("Sekretariat"): key units on (opd, unit)
+    unit_in_opd, _ = codes_of(e["unit"])
+    unit = pd.factorize(opd.astype(np.int64) * (int(unit_in_opd.max()) + 1) + unit_in_opd)[0]
     rumpun, rumpun_names = codes_of(e["rumpun"])
     jab = pd.Categorical(e["jenis_jabatan"], categories=JENIS_JABATAN).codes
     return OrgContext(

@@ -633,3 +633,17 @@ def test_values_without_header_are_reported(tmp_path):
     _, probs = problems(write_xlsx(tmp_path / "p.xlsx", header=header, body=body))
     letter = openpyxl.utils.get_column_letter(len(header))
     find(probs, "row 1", None, f"column {letter} has values but no header")
+
+
+@settings(max_examples=40, deadline=None)
+@given(col=st.sampled_from(list(rows(1)[0])), row=st.integers(0, 2), value=st.text(max_size=12))
+def test_any_cell_value_loads_or_raises_input_error(tmp_path_factory, col, row, value):
+    rs = rows(3)
+    rs[row][col] = value
+    path = write_csv(tmp_path_factory.mktemp("fuzz") / "p.csv", rs)
+    try:
+        wf = load_workforce(path, salt=SALT)
+    except InputError as e:
+        assert e.problems and all(p.file == str(path) for p in e.problems)
+    else:
+        assert wf.n == 3 and tuple(wf.employees.columns) == EMPLOYEE_COLUMNS

@@ -722,8 +722,10 @@ def _build(ck: _Checked, cat: Catalogue, salt: str, file: str) -> Workforce:
     late = np.column_stack([v[sc.late_column(b)] for b in sc.LATE_BANDS]).astype(np.int64)
     innovation = v["inovasi"].astype(bool) if "inovasi" in v else np.zeros(n, dtype=bool)
 
-    plan = TaskPlan(indicator=code, target=fields["target"], utama=utama,
-                    time_target=fields["waktu_target"], cost_target=fields["biaya_target"])
+    # the plan gets its own copies: a scheme editing observed arrays must not change the plan
+    plan = TaskPlan(indicator=code.copy(), target=fields["target"].copy(), utama=utama.copy(),
+                    time_target=fields["waktu_target"].copy(),
+                    cost_target=fields["biaya_target"].copy())
     observed = Measurements(
         indicator=code, indicator_names=cat.names, target=fields["target"],
         realisation=fields["realisasi"], higher_is_better=higher, utama=utama,
