@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="bahasa keluaran / output language (default: id)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    w = sub.add_parser("workforce", help="tulis tenaga kerja sintetis / write a synthetic workforce")
+    w = sub.add_parser("workforce",
+                       help="tulis tenaga kerja sintetis / write a synthetic workforce")
     w.add_argument("--profile", default="binjai", help="binjai (default) atau nasional")
     w.add_argument("--seed", type=int, default=2026)
     w.add_argument("--n", type=int, default=None, help="skala ulang ke sekitar n pegawai")

@@ -161,7 +161,8 @@ def _locate(ref: str, relative_to: Path) -> Path:
 def parse_override(text: str) -> tuple[str, Any]:
     """``"scheme.params.distribution.enabled=true"`` -> (dotted path, YAML-parsed value)."""
     if "=" not in text:
-        raise InputError([Problem("<command line>", text, "override must look like key.path=value")])
+        raise InputError([Problem("<command line>", text,
+                                  "override must look like key.path=value")])
     key, value = text.split("=", 1)
     return key.strip(), yaml.safe_load(value)
 

@@ -35,3 +35,12 @@ def test_required_top_level_layout():
     for name in ["notebooks", "kinerja_sim", "scenarios", "tests", "environment.yml",
                  "README.md", "docs", "benchmarks", ".ci/run"]:
         assert (ROOT / name).exists(), name
+
+
+def test_ruff_clean():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
