@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeats", type=int, default=3, help="repeats of the vectorised timing")
     ap.add_argument("--seed", type=int, default=2026)
     a = ap.parse_args(argv)
+    if a.periods < 2:
+        ap.error("--periods must be >= 2 (simulate returns a Simulation for several periods)")
     R, P, seed = a.replications, a.periods, a.seed
     R_mesa = min(a.mesa_replications or R, R)
 

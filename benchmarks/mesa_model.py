@@ -150,7 +150,7 @@ class Employee(mesa.Agent):
         self.effort = effort
         self.gaming = gaming
         self.effort_unmeasured = (self.baseline_effort + delta[k_slots] - penalty
-                                  - g.effort_cost * sum(gaming) / 2)
+                                  - g.effort_cost * g.unmeasured_cost_share * sum(gaming))
 
         mi = p.motivation_index.weights
         self.motivation = (mi.extrinsic * _clip(self.expectancy * self.instrumentality, 0, 1)
@@ -247,53 +247,61 @@ class BehaviourModel(mesa.Model):
         return np.array([getattr(a, attr) for a in self.employees], dtype=np.float64)
 
     def step(self) -> None:
-        t, p, ro, sc = self.period, self.p, self.ro, self.sc
-        rp = sc.rater_params
+        """One quarterly appraisal: agents respond, the model measures and scores, agents learn."""
+        t, p, ro = self.period, self.p, self.ro
+        rp = self.sc.rater_params
         if ro.rater_training.enabled and t >= ro.rater_training.start_period:
             rp = dyn._trained(rp, ro)
         traits = dyn._rater_traits(self.z_len, self.z_ct, rp)
         self.consistency = float(np.clip(1 - rp.leniency_sd / p.justice.reference_leniency_sd,
                                          0, 1))
-
         t0 = time.perf_counter()
         self.agents.shuffle_do("step")  # every employee responds (order does not matter)
-        effort = self._gather("effort")
-        gaming = self._gather("gaming")
-        eff_unm = self._gather("effort_unmeasured")
-        resistance = self._gather("resistance")
-        resp = SimpleNamespace(effort=effort, effort_unmeasured=eff_unm, gaming=gaming,
-                               resistance=resistance, motivation=self._gather("motivation"),
-                               procedural=self._gather("procedural"))
+        resp, state = self._gather_response()
+        t1 = time.perf_counter()
+        result, allowance, truth = self._appraise(rp, traits, resp, state)
+        self.time_agents_s += t1 - t0
+        self.time_model_s += time.perf_counter() - t1
+        if t < self.P - 1:  # beliefs learnt from the last appraisal are never used (as in run)
+            self._learn(result, allowance, truth)
+        self.period += 1
+
+    def _gather_response(self) -> tuple[SimpleNamespace, SimpleNamespace]:
+        resp = SimpleNamespace(**{f: self._gather(f) for f in (
+            "effort", "gaming", "effort_unmeasured", "resistance", "motivation", "procedural")})
         state = SimpleNamespace(**{f: self._gather(f) for f in (
             "distributive", "expectancy", "instrumentality", "psm", "understanding")})
-        t1 = time.perf_counter()
+        return resp, state
 
-        dq = dyn._data_quality(resistance, p, ro)
+    def _appraise(self, rp, traits, resp, state):
+        """Model level, vectorised: measure, score and record the period."""
+        t, sc, R, n = self.period, self.sc, self.R, self.n
+        dq = dyn._data_quality(resp.resistance, self.p, self.ro)
         m, truth = draw_period(self.swf, self.cat, rp, traits, self.rater_idx,
-                               self.rng_streams["measurement"], effort=effort, gaming=gaming,
-                               ambition=sc.spec.target_ambition, dq=dq, coef=self.coef,
-                               effort_unmeasured=eff_unm)
+                               self.rng_streams["measurement"], effort=resp.effort,
+                               gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq,
+                               coef=self.coef, effort_unmeasured=resp.effort_unmeasured)
         result, allowance = score_period(m, self.org, sc)
-        R, n = self.R, self.n
         dyn._record(self.panel, t, R, n, result, allowance, truth, resp, state, self.present)
         self.moved[:, t] = (result.predikat != result.predikat_raw).reshape(R, n).sum(axis=1)
         dyn._record_service(self.service, t, R, n, self.cat, self.code, truth)
+        return result, allowance, truth
 
-        groups = R * self.n_rumpun
-        rel = bh.group_corr(result.merit, truth.contribution, self.rgroup, groups)
-        reliability = np.nan_to_num(rel, nan=p.expectancy.prior)[self.rgroup]
-        instr = bh.group_corr(result.merit, allowance["tpp_total"], self.rgroup,
-                              groups)[self.rgroup]
-        received = bh.mid_percentile(result.predikat.astype(np.int64), self.rgroup, groups)
-        t2 = time.perf_counter()
+    def _learn(self, result, allowance, truth) -> None:
+        """Group statistics at model level, handed to the agents, which update their beliefs."""
+        t0 = time.perf_counter()
+        groups, rg = self.R * self.n_rumpun, self.rgroup
+        rel = bh.group_corr(result.merit, truth.contribution, rg, groups)
+        reliability = np.nan_to_num(rel, nan=self.p.expectancy.prior)[rg]
+        instr = bh.group_corr(result.merit, allowance["tpp_total"], rg, groups)[rg]
+        received = bh.mid_percentile(result.predikat.astype(np.int64), rg, groups)
+        t1 = time.perf_counter()
         for a, rl, ins, rc in zip(self.employees, reliability.tolist(), instr.tolist(),
                                   received.tolist(), strict=True):
             a.reliability, a.instr, a.received_pct = rl, ins, rc
-
         self.agents.do("learn")
-        self.time_agents_s += (t1 - t0) + (time.perf_counter() - t2)
-        self.time_model_s += t2 - t1
-        self.period += 1
+        self.time_model_s += t1 - t0
+        self.time_agents_s += time.perf_counter() - t1
 
     def run(self) -> BehaviourModel:
         for _ in range(self.P):

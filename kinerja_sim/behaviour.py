@@ -71,6 +71,7 @@ class Gaming(StrictModel):
     propensity: float
     audit_deterrence: float
     effort_cost: float
+    unmeasured_cost_share: float
 
 
 class Resistance(StrictModel):
@@ -302,7 +303,8 @@ def respond(state: BehaviourState, *, baseline_effort: np.ndarray, weights: np.n
     effort_all = (baseline_effort[:, None] + delta
                   - r.effort_penalty * resistance[:, None])
     effort = effort_all[:, :k] - g.effort_cost * gaming
-    effort_unmeasured = effort_all[:, k] - g.effort_cost * gaming.sum(axis=1) / 2
+    effort_unmeasured = (effort_all[:, k]
+                         - g.effort_cost * g.unmeasured_cost_share * gaming.sum(axis=1))
 
     mi = p.motivation_index.weights
     motivation = (mi.extrinsic * np.clip(state.expectancy * state.instrumentality, 0, 1)

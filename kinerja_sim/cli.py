@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kinerja_sim.errors import InputError
@@ -49,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("scenarios", nargs="+")
     c.add_argument("--baseline", required=True)
     c.add_argument("--out", default=None, help="FILE.xlsx")
+    c.add_argument("--plot", default=None, help="FILE.png: lintasan per triwulan")
     c.add_argument("--periods", type=int, default=8)
     c.add_argument("--replications", type=int, default=20)
     c.add_argument("--seed", type=int, default=None)
@@ -145,6 +145,8 @@ def cmd_compare(args) -> int:
     scs = [load_scenario(find_scenario(s), overrides) for s in args.scenarios]
     print(t("message.running", args.lang, n=len({s.hash for s in [base, *scs]}),
             periods=args.periods, replications=args.replications), file=sys.stderr)
+    from kinerja_sim.report import headline_text, write_comparison
+
     comp = compare_scenarios(scs, base, workforce=args.profile, seed=args.seed,
                              periods=args.periods, replications=args.replications,
                              progress=sys.stderr.isatty())
@@ -156,52 +158,15 @@ def cmd_compare(args) -> int:
     if args.out:
         write_comparison(comp, args.out, args.lang)
         print(t("message.written", args.lang, path=args.out))
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from kinerja_sim.report import plot_trajectories, save_figure
+
+        save_figure(plot_trajectories(comp.simulations, lang=args.lang), args.plot)
+        print(t("message.written", args.lang, path=args.plot))
     return 0
-
-
-def _fmt(x: float) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "-"
-    ax = abs(x)
-    if ax >= 1e5:
-        return f"{x:,.0f}"
-    if ax >= 100:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
-
-
-def headline_text(head: pd.DataFrame, baseline: str, lang: str = "id") -> pd.DataFrame:
-    """One row per metric, one column per scenario: value, and delta [interval] for reforms."""
-    cells = {}
-    for _, row in head.iterrows():
-        text = f"{_fmt(row['mean'])} [{_fmt(row['lo'])}, {_fmt(row['hi'])}]"
-        if row["scenario"] != baseline:
-            text = (f"{_fmt(row['mean'])} Δ{_fmt(row['delta_mean'])} "
-                    f"[{_fmt(row['delta_lo'])}, {_fmt(row['delta_hi'])}]")
-        cells.setdefault(t(f"metric.{row['metric']}", lang), {})[row["scenario"]] = text
-    order = list(dict.fromkeys(head["scenario"]))
-    return pd.DataFrame.from_dict(cells, orient="index")[order]
-
-
-def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
-    from kinerja_sim import outcomes
-    from kinerja_sim.report import labelled_metrics, write_sheets
-
-    about = pd.DataFrame([{
-        "scenario": s.scenario.name, "hash": s.scenario.hash, "source": s.scenario.source,
-        "seed": s.seed, "periods": s.periods, "replications": s.replications}
-        for s in comp.simulations])
-    trajectories = pd.concat([outcomes.trajectories(s).assign(scenario=s.scenario.name)
-                              for s in comp.simulations], ignore_index=True)
-    groups = pd.concat([outcomes.group_table(s).assign(scenario=s.scenario.name)
-                        for s in comp.simulations], ignore_index=True)
-    return write_sheets(path, {
-        "ringkasan": labelled_metrics(comp.headline, lang),
-        "menang_kalah": comp.winners_losers,
-        "kelompok": groups,
-        "lintasan": labelled_metrics(trajectories, lang),
-        "tentang": about,
-    })
 
 
 if __name__ == "__main__":  # pragma: no cover

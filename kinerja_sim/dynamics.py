@@ -66,7 +66,8 @@ def _tile(a: np.ndarray, r: int) -> np.ndarray:
 
 
 def _stacked_workforce(wf: Workforce, r: int) -> Workforce:
-    lat = pd.DataFrame({c: _tile(wf.employees[c].to_numpy(), r) for c in LATENT_COLUMNS})
+    lat = pd.DataFrame({c: _tile(wf.employees[c].to_numpy(), r) for c in LATENT_COLUMNS},
+                       copy=False)  # no copy at r == 1
     p = wf.plan
     plan = TaskPlan(*(_tile(x, r) for x in (p.indicator, p.target, p.utama, p.time_target,
                                             p.cost_target)))
@@ -104,8 +105,14 @@ def _slice(m: Measurements, sl: slice) -> Measurements:
 
 
 def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
-        replications: int = 1) -> Simulation:
-    """Simulate ``periods`` quarterly appraisals with behavioural response."""
+        replications: int = 1, *, final_only: bool = False) -> Simulation:
+    """Simulate ``periods`` quarterly appraisals with behavioural response.
+
+    ``final_only=True`` (what :func:`~kinerja_sim.simulate.simulate` uses for one period and one
+    replication, where it returns only ``final``) skips what nothing else reads: the panel and
+    service series (left empty) and the stability re-measurement (``flip_rate`` is NaN). The
+    ``final`` table is the same either way.
+    """
     from kinerja_sim.simulate import org_context, results_frame, score_period, streams
 
     if not wf.is_synthetic:
@@ -137,8 +144,8 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
     rgroup = np.repeat(np.arange(R), n) * n_rumpun + org.rumpun
     reliability = np.full(R * n, p.expectancy.prior)
 
-    panel = {f: np.empty((R, P, n)) for f in PANEL_FIELDS}
-    service = {k: np.full((R, P), np.nan) for k in SERVICE_OUTPUTS}
+    panel = {} if final_only else {f: np.empty((R, P, n)) for f in PANEL_FIELDS}
+    service = {} if final_only else {k: np.full((R, P), np.nan) for k in SERVICE_OUTPUTS}
     moved = np.zeros((R, P), dtype=np.int64)
     last = None
     for t in range(P):
@@ -157,9 +164,13 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
                                gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq,
                                coef=coef, effort_unmeasured=resp.effort_unmeasured)
         result, allowance = score_period(m, org, sc)
-        _record(panel, t, R, n, result, allowance, truth, resp, state, present)
         moved[:, t] = (result.predikat != result.predikat_raw).reshape(R, n).sum(axis=1)
-        _record_service(service, t, R, n, cat, code, truth)
+        last = (m, truth, result, allowance, resp, rp, traits, dq)
+        if not final_only:
+            _record(panel, t, R, n, result, allowance, truth, resp, state, present)
+            _record_service(service, t, R, n, cat, code, truth)
+        if t == P - 1:
+            break  # beliefs learnt from the last appraisal are never used
 
         rel = bh.group_corr(result.merit, truth.contribution, rgroup, R * n_rumpun)
         reliability = np.nan_to_num(rel, nan=p.expectancy.prior)[rgroup]
@@ -167,14 +178,18 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
         received = bh.mid_percentile(result.predikat.astype(np.int64), rgroup, R * n_rumpun)
         bh.learn(state, reliability=reliability, instrumentality=instr, received_pct=received,
                  response=resp, p=p)
-        last = (m, truth, result, allowance, resp, rp, traits, dq)
 
     m, truth, result, allowance, resp, rp, traits, dq = last
-    m2, _ = draw_period(swf, cat, rp, traits, idx, rng["measurement"], effort=resp.effort,
-                        gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq, coef=coef,
-                        effort_unmeasured=resp.effort_unmeasured)
-    result2, _ = score_period(m2, org, sc)
-    flips = (result2.predikat != result.predikat).reshape(R, n).mean(axis=1)
+    del last, state
+    if final_only:
+        flips = np.full(R, np.nan)
+    else:
+        m2, _ = draw_period(swf, cat, rp, traits, idx, rng["measurement"], effort=resp.effort,
+                            gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq,
+                            coef=coef, effort_unmeasured=resp.effort_unmeasured)
+        result2, _ = score_period(m2, org, sc)
+        flips = (result2.predikat != result.predikat).reshape(R, n).mean(axis=1)
+        del m2, result2
 
     first = slice(0, n)
     res0 = SchemeResult(labels=result.labels, predikat=result.predikat[first],
@@ -191,7 +206,7 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
     final = results_frame(wf, _slice(m, first), res0, {k: v[first] for k, v in allowance.items()},
                           truth0, sc, seed)
     return Simulation(scenario=sc, seed=seed, periods=P, replications=R,
-                      employees=wf.employees[list(EMPLOYEE_COLUMNS)].copy(),
+                      employees=wf.employees[list(EMPLOYEE_COLUMNS)],
                       labels=result.labels, panel=panel, service=service, flip_rate=flips,
                       moved=moved, final=final)
 

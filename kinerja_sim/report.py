@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kinerja_sim.labels import t
@@ -51,3 +52,81 @@ def labelled_metrics(df: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
     out.insert(out.columns.get_loc("metric") + 1, "label",
                [t(f"metric.{m}", lang) for m in out["metric"]])
     return out
+
+
+#: Trajectories shown by default: what a policy designer looks at first.
+DEFAULT_TRAJECTORIES = ("motivation.index", "motivation.effort_change",
+                        "motivation.share_resisting", "service.true_output")
+
+
+def plot_trajectories(simulations, keys=DEFAULT_TRAJECTORIES, lang: str = "id"):
+    """One panel per metric: mean per quarter with the 90 % band, one line per scenario."""
+    import matplotlib.pyplot as plt
+
+    from kinerja_sim import outcomes
+
+    fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.6), squeeze=False)
+    tables = [(s.scenario.name, outcomes.trajectories(s)) for s in simulations]
+    for key, ax in zip(keys, axes[0], strict=True):
+        for name, tr in tables:
+            row = tr[tr["metric"] == key]
+            ax.plot(row["period"], row["mean"], marker="o", ms=3, label=name)
+            ax.fill_between(row["period"], row["lo"], row["hi"], alpha=0.2)
+        ax.set_title(t(f"metric.{key}", lang), fontsize=8, wrap=True)
+        ax.set_xlabel("periode (triwulan)" if lang == "id" else "period (quarter)", fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def save_figure(fig, path: str | Path) -> Path:
+    """Save a figure atomically (PNG by default)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png")
+    return path
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    ax = abs(x)
+    if ax >= 1e5:
+        return f"{x:,.0f}"
+    if ax >= 100:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def headline_text(head: pd.DataFrame, baseline: str, lang: str = "id") -> pd.DataFrame:
+    """One row per metric, one column per scenario: value, and delta [interval] for reforms."""
+    cells = {}
+    for _, row in head.iterrows():
+        text = f"{_fmt(row['mean'])} [{_fmt(row['lo'])}, {_fmt(row['hi'])}]"
+        if row["scenario"] != baseline:
+            text = (f"{_fmt(row['mean'])} Δ{_fmt(row['delta_mean'])} "
+                    f"[{_fmt(row['delta_lo'])}, {_fmt(row['delta_hi'])}]")
+        cells.setdefault(t(f"metric.{row['metric']}", lang), {})[row["scenario"]] = text
+    order = list(dict.fromkeys(head["scenario"]))
+    return pd.DataFrame.from_dict(cells, orient="index")[order]
+
+
+def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
+    from kinerja_sim import outcomes
+
+    about = pd.DataFrame([{
+        "scenario": s.scenario.name, "hash": s.scenario.hash, "source": s.scenario.source,
+        "seed": s.seed, "periods": s.periods, "replications": s.replications}
+        for s in comp.simulations])
+    trajectories = pd.concat([outcomes.trajectories(s).assign(scenario=s.scenario.name)
+                              for s in comp.simulations], ignore_index=True)
+    groups = pd.concat([outcomes.group_table(s).assign(scenario=s.scenario.name)
+                        for s in comp.simulations], ignore_index=True)
+    return write_sheets(path, {
+        "ringkasan": labelled_metrics(comp.headline, lang),
+        "menang_kalah": comp.winners_losers,
+        "kelompok": groups,
+        "lintasan": labelled_metrics(trajectories, lang),
+        "tentang": about,
+    })

@@ -101,8 +101,9 @@ def simulate(workforce: Workforce | str | None = None, scenario: Scenario | str 
         org = org_context(wf, sc)
         result, allowance = score_period(wf.observed, org, sc)
         return results_frame(wf, wf.observed, result, allowance, None, sc, seed)
-    sim = run(wf, sc, seed, periods=periods, replications=replications)
-    return sim.final if periods == 1 and replications == 1 else sim
+    single = periods == 1 and replications == 1
+    sim = run(wf, sc, seed, periods=periods, replications=replications, final_only=single)
+    return sim.final if single else sim
 
 
 def resolve_workforce(workforce: Workforce | str | None, sc: Scenario) -> Workforce:
@@ -120,12 +121,14 @@ def results_frame(wf: Workforce, m: Measurements, result: SchemeResult,
                   seed: int) -> pd.DataFrame:
     """Assemble the per-employee result table (no latent trait, no NIP, no name)."""
     cols: dict[str, object] = {c: wf.employees[c] for c in EMPLOYEE_COLUMNS}
-    names = np.array(m.indicator_names + ("",), dtype=object)
+    empty = len(m.indicator_names)  # an empty slot (-1) is the category ""
     for k in range(m.indicator.shape[1]):
-        cols[f"iki{k + 1}_indikator"] = pd.Categorical(names[m.indicator[:, k]],
-                                                       categories=[*m.indicator_names, ""])
-        cols[f"iki{k + 1}_target"] = m.target[:, k]
-        cols[f"iki{k + 1}_realisasi"] = m.realisation[:, k]
+        code = m.indicator[:, k]
+        cols[f"iki{k + 1}_indikator"] = pd.Categorical.from_codes(
+            np.where(code >= 0, code, empty), categories=[*m.indicator_names, ""])
+        # copies: contiguous columns that never alias the caller's (n, K) arrays
+        cols[f"iki{k + 1}_target"] = m.target[:, k].copy()
+        cols[f"iki{k + 1}_realisasi"] = m.realisation[:, k].copy()
     cols["perilaku_mean"] = m.perilaku.mean(axis=1)
     if result.rating_hasil is not None:
         cols["rating_hasil_kerja"] = pd.Categorical.from_codes(result.rating_hasil,
@@ -148,7 +151,7 @@ def results_frame(wf: Workforce, m: Measurements, result: SchemeResult,
         cols["sim_true_contribution"] = truth.contribution
         cols["sim_true_results"] = np.nanmean(truth.performance, axis=1)
         cols["sim_true_behaviour"] = truth.behaviour
-    df = pd.DataFrame(cols)
+    df = pd.DataFrame(cols, copy=False)  # one block per column: no consolidation copy
     df.attrs.update(scenario=sc.name, scenario_hash=sc.hash, seed=seed,
                     scheme=sc.spec.scheme.name, adjustment=result.adjustment)
     return df
