@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from kinerja_sim._blocks import row_blocks
 from kinerja_sim.params import load_yaml
 from kinerja_sim.strict import StrictModel, merged_params
 
@@ -173,10 +174,13 @@ def true_performance(code: np.ndarray, ability: np.ndarray, effort: np.ndarray,
 
     ``effort`` is ``(n,)`` or ``(n, K)`` (effort allocated per task, issue 3).
     """
-    safe = np.where(code >= 0, code, 0)
     eff = effort if effort.ndim == 2 else effort[:, None]
-    p = coef.drive_ability[safe] * ability[:, None] + coef.drive_effort[safe] * eff
-    return np.where(code >= 0, p, np.nan)
+    out = np.empty(code.shape)
+    for b in row_blocks(code.shape[0]):
+        safe = np.where(code[b] >= 0, code[b], 0)
+        p = coef.drive_ability[safe] * ability[b, None] + coef.drive_effort[safe] * eff[b]
+        out[b] = np.where(code[b] >= 0, p, np.nan)
+    return out
 
 
 def draw_targets(code: np.ndarray, context: np.ndarray, ambition: float,
@@ -184,15 +188,19 @@ def draw_targets(code: np.ndarray, context: np.ndarray, ambition: float,
     """Targets as a supervisor would set them: typical level, individual variation, partial
     adjustment to context, and the scenario's ``ambition`` (log shift; negative = padded/easy
     targets, the status-quo leniency of regulation.md §7)."""
-    safe = np.where(code >= 0, code, 0)
-    base = coef.target[safe]
-    cv = coef.target_cv[safe]
-    log_t = (np.log(base) + cv * rng.standard_normal(code.shape)
-             - coef.target_context_elasticity[safe] * 0.1 * context[:, None])
-    sign = np.where(coef.higher_is_better[safe], 1.0, -1.0)
-    t = np.exp(log_t + sign * ambition)
-    t = np.minimum(t, coef.max_value[safe])
-    return np.where(code >= 0, t, np.nan)
+    z = rng.standard_normal(code.shape)
+    out = np.empty(code.shape)
+    for b in row_blocks(code.shape[0]):
+        safe = np.where(code[b] >= 0, code[b], 0)
+        base = coef.target[safe]
+        cv = coef.target_cv[safe]
+        log_t = (np.log(base) + cv * z[b]
+                 - coef.target_context_elasticity[safe] * 0.1 * context[b, None])
+        sign = np.where(coef.higher_is_better[safe], 1.0, -1.0)
+        t = np.exp(log_t + sign * ambition)
+        t = np.minimum(t, coef.max_value[safe])
+        out[b] = np.where(code[b] >= 0, t, np.nan)
+    return out
 
 
 @dataclass(frozen=True)
@@ -220,31 +228,39 @@ def measure(code: np.ndarray, target: np.ndarray, perf: np.ndarray, context: np.
     manipulation effort in [0, 1] per employee or per slot.
     """
     dq = dq or DataQualityShifts()
-    safe = np.where(code >= 0, code, 0)
     n, k = code.shape
-    eps = rng.standard_normal((n, k))
+    eps = rng.standard_normal((n, k))  # real-world noise
+    u = rng.random((n, k))  # data-quality failures: one uniform per slot, exclusive bands
+    coin = rng.random((n, k))  # direction of a mis-entry (x10 or /10)
     g = gaming if np.ndim(gaming) == 2 else np.asarray(gaming, dtype=float).reshape(-1, 1)
-    signal = coef.sensitivity[safe] * (perf - coef.context[safe] * context[:, None]
-                                       + coef.noise_sd[safe] * eps)
-    higher = coef.higher_is_better[safe]
-    true_output = np.minimum(target * np.exp(np.where(higher, signal, -signal)),
-                             coef.max_value[safe])
-    gamed = signal + g * coef.manipulability[safe] * gaming_gain
-    r = target * np.exp(np.where(higher, gamed, -gamed))
-    # data-quality failures: one uniform per slot, split into exclusive bands
-    u = rng.random((n, k))
-    p_miss = np.clip(coef.missing[safe] * np.broadcast_to(_col(dq.missing), (n, 1)), 0, 1)
-    p_mis = np.clip(coef.mis_entered[safe] * _col(dq.mis_entered), 0, 1)
-    p_inf = np.clip(coef.inflated[safe] * _col(dq.inflated), 0, 1)
-    slip = np.where(rng.random((n, k)) < 0.5, 10.0, 0.1)
-    r = np.where((u >= p_miss) & (u < p_miss + p_mis), r * slip, r)
-    inflated = (u >= p_miss + p_mis) & (u < p_miss + p_mis + p_inf)
-    factor = coef.inflation_factor[safe]
-    r = np.where(inflated, np.where(higher, r * factor, r / factor), r)
-    r = np.minimum(r, coef.max_value[safe])
-    r = np.where(u < p_miss, np.nan, r)
-    r = np.where(code >= 0, r, np.nan)
-    return r, np.where(code >= 0, true_output, np.nan)
+    g = np.broadcast_to(g, (n, g.shape[1]))
+    shift_miss, shift_mis, shift_inf = (np.broadcast_to(_col(x), (n, 1))
+                                        for x in (dq.missing, dq.mis_entered, dq.inflated))
+    reported, true_output = np.empty((n, k)), np.empty((n, k))
+    for b in row_blocks(n):
+        c = code[b]
+        safe = np.where(c >= 0, c, 0)
+        signal = coef.sensitivity[safe] * (perf[b] - coef.context[safe] * context[b, None]
+                                           + coef.noise_sd[safe] * eps[b])
+        higher = coef.higher_is_better[safe]
+        out = np.minimum(target[b] * np.exp(np.where(higher, signal, -signal)),
+                         coef.max_value[safe])
+        gamed = signal + g[b] * coef.manipulability[safe] * gaming_gain
+        r = target[b] * np.exp(np.where(higher, gamed, -gamed))
+        ub = u[b]
+        p_miss = np.clip(coef.missing[safe] * shift_miss[b], 0, 1)
+        p_mis = np.clip(coef.mis_entered[safe] * shift_mis[b], 0, 1)
+        p_inf = np.clip(coef.inflated[safe] * shift_inf[b], 0, 1)
+        slip = np.where(coin[b] < 0.5, 10.0, 0.1)
+        r = np.where((ub >= p_miss) & (ub < p_miss + p_mis), r * slip, r)
+        inflated = (ub >= p_miss + p_mis) & (ub < p_miss + p_mis + p_inf)
+        factor = coef.inflation_factor[safe]
+        r = np.where(inflated, np.where(higher, r * factor, r / factor), r)
+        r = np.minimum(r, coef.max_value[safe])
+        r = np.where(ub < p_miss, np.nan, r)
+        reported[b] = np.where(c >= 0, r, np.nan)
+        true_output[b] = np.where(c >= 0, out, np.nan)
+    return reported, true_output
 
 
 def _col(x: np.ndarray | float) -> np.ndarray:

@@ -77,11 +77,17 @@ def rate_values(true_beh: np.ndarray, rater_index: np.ndarray, raters: RaterTrai
     if value_truth is None:
         value_truth = p.value_specific_sd * rng.standard_normal((n, n_values))
     halo = p.halo_sd * rng.standard_normal((n, 1))
-    err = p.error_sd * rng.standard_normal((n, n_values))
-    latent = true_beh[:, None] + value_truth + halo + err
-    c = raters.compression[rater_index][:, None]
-    r = p.center + raters.leniency[rater_index][:, None] + c * p.points_per_sd * latent
-    return np.clip(r, 0.0, 100.0)
+    err = rng.standard_normal((n, n_values))
+    err *= p.error_sd
+    # r = clip(center + leniency + c * points_per_sd * (true + value + halo + err), 0, 100),
+    # evaluated in place on one (n, n_values) buffer (same operations, same order)
+    r = true_beh[:, None] + value_truth
+    r += halo
+    r += err
+    del err
+    r *= raters.compression[rater_index][:, None] * p.points_per_sd
+    r += p.center + raters.leniency[rater_index][:, None]
+    return np.clip(r, 0.0, 100.0, out=r)
 
 
 def rate_quality(true_perf: np.ndarray, rater_index: np.ndarray, raters: RaterTraits,
@@ -89,8 +95,11 @@ def rate_quality(true_perf: np.ndarray, rater_index: np.ndarray, raters: RaterTr
     """Supervisor's 0..100 judgement of work quality per activity (PP 46 kualitas)."""
     n, k = true_perf.shape
     halo = p.halo_sd * rng.standard_normal((n, 1))
-    err = p.error_sd * rng.standard_normal((n, k))
-    c = raters.compression[rater_index][:, None]
-    r = p.quality_center + raters.leniency[rater_index][:, None] + c * p.points_per_sd * (
-        true_perf + halo + err)
-    return np.where(np.isnan(true_perf), np.nan, np.clip(r, 0.0, 100.0))
+    r = rng.standard_normal((n, k))
+    r *= p.error_sd  # err; then, in place as in rate_values:
+    r += true_perf + halo  # true_perf + halo + err
+    r *= raters.compression[rater_index][:, None] * p.points_per_sd
+    r += p.quality_center + raters.leniency[rater_index][:, None]
+    np.clip(r, 0.0, 100.0, out=r)
+    r[np.isnan(true_perf)] = np.nan
+    return r
