@@ -175,11 +175,12 @@ def optimal_effort(incentive: np.ndarray, present: np.ndarray, own: float,
     patterns), so this is one small matrix solve per pattern, not per employee.
     """
     out = np.zeros_like(incentive, dtype=np.float64)
-    patterns, inverse = np.unique(present, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    for p, mask in enumerate(patterns):
+    # pack each row's pattern into one integer: np.unique on ints is ~7x faster than axis=0
+    keys = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
+    patterns, inverse = np.unique(keys, return_inverse=True)
+    for p, key in enumerate(patterns):
         rows = inverse == p
-        cols = np.flatnonzero(mask)
+        cols = np.flatnonzero((key >> np.arange(present.shape[1])) & 1)
         if cols.size == 0:
             continue
         c_inv = np.linalg.inv(cost_matrix(cols.size, own, substitution))

@@ -7,11 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-
-pytest.importorskip("mesa", reason="benchmark-only dependency (pip install -e .[bench])")
 
 
 def test_dynamics_benchmark_runs_and_implementations_agree():
