@@ -87,9 +87,25 @@ class Scenario:
         return self.spec.name
 
     def org_predikat_codes(self, opd_names: list[str] | tuple[str, ...]) -> list[int]:
-        """Organisation predikat code (index into ORG_PREDIKAT) for each OPD name."""
+        """Organisation predikat code (index into ORG_PREDIKAT) for each OPD name.
+
+        OPD names the scenario mentions but the workforce lacks are an error: a setting that
+        silently matches nothing would make a reform look like it does nothing.
+        """
         o = self.spec.organisation
+        self.check_opd_names(opd_names)
         return [ORG_PREDIKAT.index(o.by_opd.get(name, o.default)) for name in opd_names]
+
+    def check_opd_names(self, opd_names: list[str] | tuple[str, ...]) -> None:
+        known = set(opd_names)
+        problems = [
+            Problem(self.source, f"{where}", f"OPD {name!r} is not in the workforce",
+                    expected="an OPD name exactly as in the data")
+            for where, names in (("organisation.by_opd", self.spec.organisation.by_opd),
+                                 ("rollout.pilot.opds", self.rollout_params.pilot.opds))
+            for name in names if name not in known]
+        if problems:
+            raise InputError(problems)
 
 
 # ---------------------------------------------------------------- reading and resolving

@@ -101,3 +101,24 @@ def test_status_quo_reproduces_the_observed_pile_up():
     shares = np.bincount(final, minlength=5) / final.size
     assert shares[3] >= 0.90, shares
     assert shares[4] <= 0.08, shares
+
+
+def test_unknown_opd_names_are_errors(small_workforce):
+    sc = load_scenario("permenpanrb_6_2022_kurva", {
+        "organisation.by_opd": {"Dinas Pendidikan": "Istimewa", "Dinas Fiktif": "Kurang"},
+        "rollout.pilot.opds": ["Dinas Khayalan"]})
+    with pytest.raises(InputError) as err:
+        simulate(small_workforce, sc)
+    msg = str(err.value)
+    assert "Dinas Fiktif" in msg and "Dinas Khayalan" in msg
+    assert "organisation.by_opd" in msg and "rollout.pilot.opds" in msg
+
+
+def test_org_predikat_changes_the_curve(small_workforce):
+    # an OPD rated Butuh Perbaikan must get >= 60 % Butuh Perbaikan (SE MenPANRB 03/2023)
+    sc = load_scenario("permenpanrb_6_2022_kurva",
+                       {"organisation.by_opd": {"Dinas Pendidikan": "Butuh Perbaikan"}})
+    df = simulate(small_workforce, sc)
+    staff = df[(df["opd"] == "Dinas Pendidikan") & ~df["is_opd_head"]]
+    assert (staff["predikat"] == "Butuh Perbaikan").mean() >= 0.60
+    assert (staff["predikat"] == "Sangat Baik").mean() <= 0.10

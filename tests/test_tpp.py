@@ -81,3 +81,12 @@ def test_unknown_param_key_has_tpp_prefix():
         tpp.params_from({"split": {"kinerja": 0.7, "disiplin": 0.4}})
     with pytest.raises(InputError, match="tpp.base_amount.by_kelas"):
         tpp.params_from({"base_amount": {"by_kelas": {18: 1.0}}})
+
+
+def test_tpp_period_matches_the_measurement_period():
+    # attendance counts are per appraisal period; TPP spreads them over the same months
+    from kinerja_sim.indicators import default_catalogue
+    from kinerja_sim.schemes import tpp as tpp_module
+
+    assert (tpp_module.default_params().disiplin_deductions.period_months
+            == default_catalogue().period_months)

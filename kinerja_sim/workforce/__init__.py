@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kinerja_sim.workforce.model import Workforce
 
-__all__ = ["Workforce", "synthesize", "load_workforce"]
+__all__ = ["Workforce", "export_workforce", "load_workforce", "synthesize"]
 
 
 def synthesize(profile: str = "binjai", seed: int = 2026, n: int | None = None,
@@ -20,3 +20,10 @@ def load_workforce(path, **kwargs) -> Workforce:
     from kinerja_sim.workforce.loader import load_workforce as _load
 
     return _load(path, **kwargs)
+
+
+def export_workforce(wf: Workforce, path):
+    """Write a workforce with observed data in the real-file schema (no NIP, no latent traits)."""
+    from kinerja_sim.workforce.export import export_workforce as _export
+
+    return _export(wf, path)
