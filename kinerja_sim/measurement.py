@@ -88,7 +88,7 @@ def draw_period(wf: Workforce, cat: ind.Catalogue, rp: rt.RaterParams,
         higher_is_better=np.where(slots, coef.higher_is_better[np.where(slots, code, 0)], True),
         utama=plan.utama, quality=quality, time_target=plan.time_target,
         time_realisation=time_real, cost_target=plan.cost_target,
-        cost_realisation=np.full(code.shape, np.nan), perilaku=perilaku, days_absent=days,
+        cost_realisation=np.broadcast_to(np.nan, code.shape), perilaku=perilaku, days_absent=days,
         late=late, innovation=innovation,
     )
     tc = cat.true_contribution

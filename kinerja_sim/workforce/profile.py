@@ -34,6 +34,8 @@ class OpdSpec(StrictModel):
     units: dict[str, int | UnitSpec]
     office_size: int = 0
     copies: int = 1
+    #: rumpun of the office units (sekretariat, bidang); default: the OPD's own rumpun
+    office_rumpun: str | None = None
 
 
 class AgeSpec(StrictModel):
@@ -66,7 +68,6 @@ class Profile(StrictModel):
     label: Label
     unit_types: dict[str, UnitType]
     opds: list[OpdSpec]
-    office_rumpun: str
     demographics: Demographics
     latent: Latent
 

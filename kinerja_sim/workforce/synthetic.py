@@ -26,8 +26,7 @@ def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
     """One row per unit: OPD, type, size, rumpun, and whether its head heads the OPD."""
     unit_types = list(profile.unit_types)
     rows = []
-    opd_counter = 0
-    for spec in profile.opds:
+    for opd_counter, spec in enumerate(profile.opds):
         copies = max(1, round(spec.copies * scale)) if spec.copies > 1 else 1
         entries = []
         for utype, u in spec.units.items():
@@ -40,12 +39,10 @@ def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
             entries.append((utype, count, size, service))
         head_type = PIMPINAN if PIMPINAN in spec.units else next(iter(spec.units))
         for utype, count, size, service in entries:
-            rumpun = spec.rumpun if (service or spec.rumpun == profile.office_rumpun
-                                     or spec.rumpun in ("teknis", "ketertiban_umum")) \
-                else profile.office_rumpun
+            # office staff of a service OPD (schools, puskesmas) work in administration
+            rumpun = spec.rumpun if service else (spec.office_rumpun or spec.rumpun)
             rows.append((opd_counter, spec.name, copies, unit_types.index(utype), utype, count,
                          size, rumpun, utype == head_type))
-        opd_counter += 1
     t = pd.DataFrame(rows, columns=["spec", "opd_name", "copies", "type_code", "type", "count",
                                     "size", "rumpun", "heads_opd"])
     # expand copies (templates) and counts into individual units
@@ -114,8 +111,10 @@ def synthesize(profile: str | Profile = "binjai", seed: int = 2026,
     if (rater[~is_opd_head] < 0).any():
         raise ValueError("profile has an OPD without a head unit")
 
-    ids = _employee_ids(n_emp)
-    rater_id = np.where(rater >= 0, ids[np.maximum(rater, 0)], EXTERNAL_RATER)
+    # one Python string per employee; rater_id refers to the same string objects
+    ids = _employee_ids(n_emp).astype(object)
+    rater_id = ids[np.maximum(rater, 0)]
+    rater_id[rater < 0] = EXTERNAL_RATER
 
     d = prof.demographics
     structural = jab <= PENGAWAS
@@ -181,7 +180,7 @@ def synthesize(profile: str | Profile = "binjai", seed: int = 2026,
         "latent_effort": effort,
         "latent_psm": psm,
         "latent_context": context,
-    })
+    }, copy=False)  # the arrays are ours: no consolidation copy
     wf = Workforce(employees=employees, plan=plan, observed=None, source=f"synthetic:{prof.name}",
                    rater_row=rater)
     return _with_observed_period(wf, cat, rng) if observed else wf
@@ -190,9 +189,12 @@ def synthesize(profile: str | Profile = "binjai", seed: int = 2026,
 def _employee_ids(n: int) -> np.ndarray:
     """Pseudonymous ids E0000001.. built from digit bytes (50x faster than str formatting)."""
     width = max(7, len(str(n)))
+    raw = np.empty((n, width + 1), dtype=np.uint8)
+    raw[:, 0] = ord("E")
     d = np.arange(1, n + 1, dtype=np.int64)
-    digits = np.stack([(d // 10**k) % 10 for k in range(width - 1, -1, -1)], 1) + ord("0")
-    raw = np.concatenate([np.full((n, 1), ord("E")), digits], 1).astype(np.uint8)
+    for k in range(width, 0, -1):  # last digit first
+        raw[:, k] = d % 10 + ord("0")
+        d //= 10
     return raw.view(f"S{width + 1}").ravel().astype(f"U{width + 1}")
 
 
@@ -217,8 +219,9 @@ def _plan(cat: ind.Catalogue, emp_rumpun: np.ndarray, rumpun_names: list[str],
     coef = ind.arrays(cat)
     target = ind.draw_targets(code, context, 0.0, coef, rng)
     time_target = np.where(code >= 0, cat.period_months, np.nan)
+    # no cost aspect: one read-only NaN broadcast to (n, K) instead of n * K stored NaNs
     return TaskPlan(indicator=code, target=target, utama=utama[group], time_target=time_target,
-                    cost_target=np.full(code.shape, np.nan))
+                    cost_target=np.broadcast_to(np.nan, code.shape))
 
 
 def _with_observed_period(wf: Workforce, cat: ind.Catalogue,
