@@ -98,8 +98,14 @@ class MotivationIndex(StrictModel):
     gaming_threshold: float
 
 
+class TaskWeights(StrictModel):
+    utama_relative_weight: float
+    hasil_share_6_2022: float
+
+
 class Params(StrictModel):
     periods_per_year: int
+    task_weights: TaskWeights
     expectancy: Expectancy
     instrumentality: _Learning
     valence: Valence

@@ -14,10 +14,6 @@ from kinerja_sim.schemes import tpp
 from kinerja_sim.schemes.base import Measurements, OrgContext
 from kinerja_sim.workforce.model import TaskPlan, Workforce
 
-#: PermenPANRB 6/2022 rates results by majority with a veto for RHK utama, so an utama IKI
-#: counts more than a tambahan one ([M] relative weight).
-UTAMA_RELATIVE_WEIGHT = 2.0
-
 
 def _normalised(raw: np.ndarray, present: np.ndarray) -> np.ndarray:
     raw = np.where(present, raw, 0.0)
@@ -37,8 +33,9 @@ def task_weights(sc, plan: TaskPlan, org: OrgContext) -> np.ndarray:
         raw = np.where(plan.utama, sw.utama, sw.tambahan)
         return params.effective_weights.skp * _normalised(raw, present)
     if name == "permenpanrb_6_2022":
-        raw = np.where(plan.utama, UTAMA_RELATIVE_WEIGHT, 1.0)
-        return 0.5 * _normalised(raw, present)  # hasil kerja is one of the two matrix axes
+        tw = sc.behaviour_params.task_weights
+        raw = np.where(plan.utama, tw.utama_relative_weight, 1.0)
+        return tw.hasil_share_6_2022 * _normalised(raw, present)
     if name == "weighted_kpi":
         from kinerja_sim.schemes.weighted_kpi import weight_table
 

@@ -82,6 +82,15 @@ class TrueContribution(StrictModel):
     unmeasured: float
 
 
+class GamingSpec(StrictModel):
+    gain: float
+
+
+class TimeAspect(StrictModel):
+    performance_elasticity: float
+    noise_sd: float
+
+
 class Defaults(StrictModel):
     drivers: Drivers
     data_quality: DataQuality
@@ -97,6 +106,8 @@ class Catalogue(StrictModel):
     attendance: Attendance
     innovation: Innovation
     true_contribution: TrueContribution
+    gaming: GamingSpec
+    time_aspect: TimeAspect
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -195,7 +206,7 @@ def draw_targets(code: np.ndarray, context: np.ndarray, ambition: float,
         base = coef.target[safe]
         cv = coef.target_cv[safe]
         log_t = (np.log(base) + cv * z[b]
-                 - coef.target_context_elasticity[safe] * 0.1 * context[b, None])
+                 - coef.target_context_elasticity[safe] * context[b, None])
         sign = np.where(coef.higher_is_better[safe], 1.0, -1.0)
         t = np.exp(log_t + sign * ambition)
         t = np.minimum(t, coef.max_value[safe])
@@ -217,7 +228,7 @@ class DataQualityShifts:
 
 def measure(code: np.ndarray, target: np.ndarray, perf: np.ndarray, context: np.ndarray,
             gaming: np.ndarray | float, coef: IndicatorArrays, rng: np.random.Generator,
-            gaming_gain: float = 0.5, dq: DataQualityShifts | None = None,
+            gaming_gain: float, dq: DataQualityShifts | None = None,
             ) -> tuple[np.ndarray, np.ndarray]:
     """Draw reported realisations for every slot.
 

@@ -61,6 +61,7 @@ def draw_period(wf: Workforce, cat: ind.Catalogue, rp: rt.RaterParams,
 
     perf = ind.true_performance(code, ability, effort, coef)
     realisation, output = ind.measure(code, plan.target, perf, context, gaming, coef, rng,
+                                      gaming_gain=cat.gaming.gain,
                                       dq=dq)
     sign = np.where(coef.higher_is_better[np.where(slots, code, 0)], 1.0, -1.0)
     target = np.minimum(plan.target * np.exp(sign * ambition),
@@ -77,8 +78,9 @@ def draw_period(wf: Workforce, cat: ind.Catalogue, rp: rt.RaterParams,
     quality = rt.rate_quality(perf, rater_idx, raters, rp, rng)
 
     # time aspect (PP 46): share of the period needed; better performance finishes earlier
-    time_real = plan.time_target * np.exp(-0.1 * np.nan_to_num(perf)
-                                         + 0.08 * rng.standard_normal(code.shape))
+    ta = cat.time_aspect
+    time_real = plan.time_target * np.exp(-ta.performance_elasticity * np.nan_to_num(perf)
+                                         + ta.noise_sd * rng.standard_normal(code.shape))
     time_real = np.where(slots, time_real, np.nan)
     days, late = ind.draw_attendance(mean_effort, cat, rng)
     innovation = ind.draw_innovation(ability, cat, rng)
