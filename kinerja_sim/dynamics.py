@@ -75,6 +75,8 @@ def _stacked_workforce(wf: Workforce, r: int) -> Workforce:
 
 
 def _stacked_org(org: OrgContext, r: int) -> OrgContext:
+    if r == 1:
+        return org
     n_opd, n_unit = len(org.opd_names), int(org.unit.max()) + 1
     offs = np.repeat(np.arange(r), org.opd.size)
     return OrgContext(
@@ -138,8 +140,9 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
         if ro.pilot.opds else np.ones(n, bool)
     in_pilot = _tile(in_pilot, R)
     baseline_effort = swf.latent("effort")
-    truth_z = (swf.latent("ability") + baseline_effort) / np.sqrt(2)
-    state = bh.initial_state(swf.latent("psm"), truth_z, p, ro, rng["behaviour"])
+    state = bh.initial_state(swf.latent("psm"),
+                             (swf.latent("ability") + baseline_effort) / np.sqrt(2),  # truth z
+                             p, ro, rng["behaviour"])
     n_rumpun = len(base_org.rumpun_names)
     rgroup = np.repeat(np.arange(R), n) * n_rumpun + org.rumpun
     reliability = np.full(R * n, p.expectancy.prior)
@@ -160,9 +163,15 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
                           accuracy=reliability, rater_consistency=consistency, exposed=exposed,
                           period=t, p=p, ro=ro)
         dq = _data_quality(resp.resistance, p, ro)
+        # final_only: what is never read again is freed before measuring / scoring (the peak
+        # memory of a national run)
+        if final_only and t == P - 1:
+            state = weights = manip = val = reliability = exposed = z_len = z_ct = None
         m, truth = draw_period(swf, cat, rp, traits, idx, rng["measurement"], effort=resp.effort,
                                gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq,
                                coef=coef, effort_unmeasured=resp.effort_unmeasured)
+        if final_only and t == P - 1:
+            resp = None
         result, allowance = score_period(m, org, sc)
         moved[:, t] = (result.predikat != result.predikat_raw).reshape(R, n).sum(axis=1)
         last = (m, truth, result, allowance, resp, rp, traits, dq)

@@ -9,6 +9,7 @@ scenario that changes a weight changes behaviour with no extra setting.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from kinerja_sim.schemes import tpp
 from kinerja_sim.schemes.base import Measurements, OrgContext
@@ -61,5 +62,10 @@ def valence(sc, wf: Workforce, org: OrgContext) -> np.ndarray:
     worst = tpp.compute(np.zeros(n, int), m, org, sc.tpp_params)
     stake = best["tpp_total"] - worst["tpp_total"]
     gaji = sc.behaviour_params.valence.gaji_pokok
-    pay = wf.employees["golongan"].astype(str).map(gaji).to_numpy(dtype=float)
+    gol = wf.employees["golongan"]
+    if isinstance(gol.dtype, pd.CategoricalDtype):  # one lookup per category, not per employee
+        by_code = np.array([gaji.get(str(g), np.nan) for g in gol.cat.categories] + [np.nan])
+        pay = by_code[gol.cat.codes.to_numpy()]  # code -1 (missing) -> NaN
+    else:
+        pay = gol.astype(str).map(gaji).to_numpy(dtype=float)
     return stake / (pay + best["tpp_base"])

@@ -286,7 +286,10 @@ def draw_attendance(effort: np.ndarray, cat: Catalogue, rng: np.random.Generator
     a = cat.attendance
     scale = np.exp(-a.effort_elasticity * effort) * absence_multiplier
     days = rng.poisson(a.absent_days_mean * scale)
-    late = rng.poisson(np.asarray(a.late_mean)[None, :] * scale[:, None])
+    late_mean = np.asarray(a.late_mean)[None, :]
+    late = np.empty((scale.shape[0], late_mean.shape[1]), dtype=np.int64)
+    for b in row_blocks(scale.shape[0]):  # the (n, 4) draw, block by block
+        late[b] = rng.poisson(late_mean * scale[b, None])
     return np.minimum(days, a.working_days), late
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kinerja_sim import indicators as ind
 from kinerja_sim import raters as rt
+from kinerja_sim._blocks import row_blocks
 from kinerja_sim.schemes.base import BERAKHLAK, Measurements
 from kinerja_sim.workforce.model import Workforce
 
@@ -63,12 +64,9 @@ def draw_period(wf: Workforce, cat: ind.Catalogue, rp: rt.RaterParams,
     realisation, output = ind.measure(code, plan.target, perf, context, gaming, coef, rng,
                                       gaming_gain=cat.gaming.gain,
                                       dq=dq)
-    sign = np.where(coef.higher_is_better[np.where(slots, code, 0)], 1.0, -1.0)
-    target = np.minimum(plan.target * np.exp(sign * ambition),
-                        coef.max_value[np.where(slots, code, 0)])
-    target = np.where(slots, target, np.nan)
+    target, higher = _scenario_targets(plan.target, code, ambition, coef)
 
-    mean_effort = effort if effort.ndim == 1 else np.nanmean(np.where(slots, effort, np.nan), 1)
+    mean_effort = effort if effort.ndim == 1 else _slot_mean(effort, slots)
     beh = rt.true_behaviour(ability, mean_effort, psm, rp)
     perilaku = rt.rate_values(beh, rater_idx, raters, rp, rng, n_values=len(BERAKHLAK))
     if rp.sources > 1:  # peers and subordinates add independent views (PP 30/2019 Pasal 41(4))
@@ -79,22 +77,49 @@ def draw_period(wf: Workforce, cat: ind.Catalogue, rp: rt.RaterParams,
 
     # time aspect (PP 46): share of the period needed; better performance finishes earlier
     ta = cat.time_aspect
-    time_real = plan.time_target * np.exp(-ta.performance_elasticity * np.nan_to_num(perf)
-                                         + ta.noise_sd * rng.standard_normal(code.shape))
-    time_real = np.where(slots, time_real, np.nan)
+    time_real = np.empty(code.shape)
+    for b in row_blocks(code.shape[0]):  # the (n, K) normal draw, taken block by block
+        z = rng.standard_normal(time_real[b].shape)
+        t = plan.time_target[b] * np.exp(-ta.performance_elasticity * np.nan_to_num(perf[b])
+                                         + ta.noise_sd * z)
+        time_real[b] = np.where(slots[b], t, np.nan)
     days, late = ind.draw_attendance(mean_effort, cat, rng)
     innovation = ind.draw_innovation(ability, cat, rng)
 
     m = Measurements(
         indicator=code, indicator_names=cat.names, target=target, realisation=realisation,
-        higher_is_better=np.where(slots, coef.higher_is_better[np.where(slots, code, 0)], True),
+        higher_is_better=higher,
         utama=plan.utama, quality=quality, time_target=plan.time_target,
         time_realisation=time_real, cost_target=plan.cost_target,
         cost_realisation=np.broadcast_to(np.nan, code.shape), perilaku=perilaku, days_absent=days,
         late=late, innovation=innovation,
     )
     tc = cat.true_contribution
-    results = np.nanmean(np.where(slots, perf, np.nan), axis=1)
+    results = _slot_mean(perf, slots)
     unmeasured = mean_effort if effort_unmeasured is None else effort_unmeasured
     contribution = tc.results * results + tc.behaviour * beh + tc.unmeasured * unmeasured
     return m, PeriodTruth(perf, output, beh, contribution)
+
+
+def _scenario_targets(planned: np.ndarray, code: np.ndarray, ambition: float,
+                      coef: ind.IndicatorArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Targets shifted by the scenario's ``ambition`` (capped at the indicator's maximum) and
+    the per-slot direction; NaN / True on empty slots. Row blocks: no (n, K) temporaries."""
+    target = np.empty(code.shape)
+    higher = np.empty(code.shape, dtype=bool)
+    for b in row_blocks(code.shape[0]):
+        slots = code[b] >= 0
+        safe = np.where(slots, code[b], 0)
+        sign = np.where(coef.higher_is_better[safe], 1.0, -1.0)
+        t = np.minimum(planned[b] * np.exp(sign * ambition), coef.max_value[safe])
+        target[b] = np.where(slots, t, np.nan)
+        higher[b] = np.where(slots, coef.higher_is_better[safe], True)
+    return target, higher
+
+
+def _slot_mean(x: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Row mean of ``x`` over the used IKI slots (NaN ignored), by row blocks."""
+    out = np.empty(x.shape[0])
+    for b in row_blocks(x.shape[0]):
+        out[b] = np.nanmean(np.where(slots[b], x[b], np.nan), axis=1)
+    return out

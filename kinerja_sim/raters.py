@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kinerja_sim._blocks import BLOCK_ROWS, row_blocks
 from kinerja_sim.params import load_yaml
 from kinerja_sim.strict import StrictModel, merged_params
 
@@ -74,32 +75,41 @@ def rate_values(true_beh: np.ndarray, rater_index: np.ndarray, raters: RaterTrai
     for two independent raters (so the reliability test compares raters, not truths).
     """
     n = true_beh.shape[0]
-    if value_truth is None:
-        value_truth = p.value_specific_sd * rng.standard_normal((n, n_values))
-    halo = p.halo_sd * rng.standard_normal((n, 1))
-    err = rng.standard_normal((n, n_values))
-    err *= p.error_sd
     # r = clip(center + leniency + c * points_per_sd * (true + value + halo + err), 0, 100),
-    # evaluated in place on one (n, n_values) buffer (same operations, same order)
-    r = true_beh[:, None] + value_truth
-    r += halo
-    r += err
-    del err
-    r *= raters.compression[rater_index][:, None] * p.points_per_sd
-    r += p.center + raters.leniency[rater_index][:, None]
-    return np.clip(r, 0.0, 100.0, out=r)
+    # evaluated in place on the one (n, n_values) output (same operations in the same order)
+    if value_truth is None:
+        r = rng.standard_normal((n, n_values))
+        r *= p.value_specific_sd  # value_truth
+        r += true_beh[:, None]
+    else:
+        r = true_beh[:, None] + value_truth
+    r += p.halo_sd * rng.standard_normal((n, 1))  # halo
+    return _rate(r, rater_index, raters, p, p.center, rng)
 
 
 def rate_quality(true_perf: np.ndarray, rater_index: np.ndarray, raters: RaterTraits,
                  p: RaterParams, rng: np.random.Generator) -> np.ndarray:
     """Supervisor's 0..100 judgement of work quality per activity (PP 46 kualitas)."""
-    n, k = true_perf.shape
-    halo = p.halo_sd * rng.standard_normal((n, 1))
-    r = rng.standard_normal((n, k))
-    r *= p.error_sd  # err; then, in place as in rate_values:
-    r += true_perf + halo  # true_perf + halo + err
-    r *= raters.compression[rater_index][:, None] * p.points_per_sd
-    r += p.quality_center + raters.leniency[rater_index][:, None]
-    np.clip(r, 0.0, 100.0, out=r)
+    halo = p.halo_sd * rng.standard_normal((true_perf.shape[0], 1))
+    r = _rate(true_perf + halo, rater_index, raters, p, p.quality_center, rng)
     r[np.isnan(true_perf)] = np.nan
+    return r
+
+
+def _rate(r: np.ndarray, rater_index: np.ndarray, raters: RaterTraits, p: RaterParams,
+          center: float, rng: np.random.Generator) -> np.ndarray:
+    """``clip(center + leniency + c * points_per_sd * (r + err), 0, 100)`` in place in ``r``
+    (n, m), with ``err ~ N(0, error_sd)`` drawn last, block by block (the same numbers as one
+    (n, m) draw, without an (n, m) temporary)."""
+    scale = raters.compression[rater_index] * p.points_per_sd
+    shift = center + raters.leniency[rater_index]
+    buf = np.empty((min(r.shape[0], BLOCK_ROWS), r.shape[1]))
+    for b in row_blocks(r.shape[0]):
+        err = rng.standard_normal(out=buf[: b.stop - b.start])
+        err *= p.error_sd
+        rb = r[b]
+        rb += err
+        rb *= scale[b, None]
+        rb += shift[b, None]
+        np.clip(rb, 0.0, 100.0, out=rb)
     return r

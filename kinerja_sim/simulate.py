@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kinerja_sim._blocks import row_blocks
 from kinerja_sim.measurement import PeriodTruth
 from kinerja_sim.scenario import Scenario, load_scenario
 from kinerja_sim.schemes import get_scheme, tpp
@@ -52,7 +53,9 @@ def org_context(wf: Workforce, scenario: Scenario) -> OrgContext:
     e = wf.employees
     opd, opd_names = codes_of(e["opd"])
     # unit names repeat across OPDs in real files ("Sekretariat"): key units on (opd, unit)
-    unit_in_opd, _ = codes_of(e["unit"])
+    unit_col = e["unit"]  # (only the codes: naming 180k national units takes a while)
+    unit_in_opd = unit_col.cat.codes.to_numpy() \
+        if isinstance(unit_col.dtype, pd.CategoricalDtype) else codes_of(unit_col)[0]
     unit = pd.factorize(opd.astype(np.int64) * (int(unit_in_opd.max()) + 1) + unit_in_opd)[0]
     rumpun, rumpun_names = codes_of(e["rumpun"])
     jab = pd.Categorical(e["jenis_jabatan"], categories=JENIS_JABATAN).codes
@@ -149,7 +152,10 @@ def results_frame(wf: Workforce, m: Measurements, result: SchemeResult,
         cols[key] = value
     if truth is not None:
         cols["sim_true_contribution"] = truth.contribution
-        cols["sim_true_results"] = np.nanmean(truth.performance, axis=1)
+        results = np.empty(len(truth.contribution))
+        for b in row_blocks(results.size):  # no full-size temporaries
+            results[b] = np.nanmean(truth.performance[b], axis=1)
+        cols["sim_true_results"] = results
         cols["sim_true_behaviour"] = truth.behaviour
     df = pd.DataFrame(cols, copy=False)  # one block per column: no consolidation copy
     df.attrs.update(scenario=sc.name, scenario_hash=sc.hash, seed=seed,

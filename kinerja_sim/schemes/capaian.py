@@ -42,13 +42,17 @@ def capaian(target, realisation, higher_is_better, cap: float | None = None) -> 
     bad = np.isfinite(t) & (t <= 0)
     if bad.any():
         raise ValueError(f"capaian: {int(bad.sum())} target(s) <= 0; a target must be > 0")
+    # evaluated in place on one array (national scale): ratio, then 2 - ratio where lower is
+    # better, then * 100
+    out = np.empty(np.broadcast_shapes(t.shape, r.shape, hib.shape))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = r / t
-    out = np.where(hib, ratio * 100.0, (2.0 - ratio) * 100.0)
-    out = np.maximum(out, 0.0)  # NaN-preserving
+        np.divide(r, t, out=out)
+    np.subtract(2.0, out, out=out, where=~hib)
+    out *= 100.0
+    np.maximum(out, 0.0, out=out)  # NaN-preserving
     if cap is not None:
-        out = np.minimum(out, cap)
-    return out
+        np.minimum(out, cap, out=out)
+    return out if out.ndim else out[()]
 
 
 def active_slots(m: Measurements) -> np.ndarray:
@@ -56,14 +60,39 @@ def active_slots(m: Measurements) -> np.ndarray:
     return np.asarray(m.indicator) >= 0
 
 
+def row_count(mask: np.ndarray) -> np.ndarray:
+    """Row-wise number of True in a 2-D boolean array (``mask.sum(axis=1)``, int64).
+
+    A loop over the few columns (IKI slots, BerAKHLAK values) is several times faster than
+    numpy's reduction along a short row at national scale; counts are exact either way.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    out = np.zeros(mask.shape[0], dtype=np.int64)
+    for j in range(mask.shape[1]):
+        out += mask[:, j]
+    return out
+
+
+def row_any(mask: np.ndarray) -> np.ndarray:
+    """Row-wise any() of a 2-D boolean array (``mask.any(axis=1)``), by columns as above."""
+    mask = np.asarray(mask, dtype=bool)
+    out = np.zeros(mask.shape[0], dtype=bool)
+    for j in range(mask.shape[1]):
+        out |= mask[:, j]
+    return out
+
+
 def masked_mean(values: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None
                 ) -> np.ndarray:
     """Row-wise (weighted) mean of ``values`` over ``mask``; NaN where a row has no weight."""
-    w = mask.astype(np.float64) if weights is None else np.where(mask, weights, 0.0)
     v = np.where(mask, values, 0.0)
-    den = w.sum(axis=1)
+    if weights is None and np.asarray(mask).dtype == bool:  # unit weights: v * w is v
+        num, den = v.sum(axis=1), row_count(mask).astype(np.float64)
+    else:
+        w = mask.astype(np.float64) if weights is None else np.where(mask, weights, 0.0)
+        num, den = (v * w).sum(axis=1), w.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (v * w).sum(axis=1) / den
+        return num / den
 
 
 def band(score: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
@@ -83,10 +112,8 @@ def band(score: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
 def level3(x: np.ndarray, sesuai_from: float, atas_from: float) -> np.ndarray:
     """Three-level rating code: 0 if x < sesuai_from, 2 if x >= atas_from, else 1. NaN -> 0."""
     x = np.asarray(x, dtype=np.float64)
-    out = np.ones(x.shape, dtype=np.int8)
-    out[~(x >= sesuai_from)] = 0  # NaN compares False: counted below expectation
-    out[x >= atas_from] = 2
-    return out
+    # NaN compares False: counted below expectation
+    return np.where(x >= atas_from, np.int8(2), (x >= sesuai_from).view(np.int8))
 
 
 def rows_text(idx: np.ndarray, limit: int = 10) -> str:
@@ -129,17 +156,17 @@ def check_inputs(m: Measurements, org: OrgContext | None = None) -> None:
         pc.add(f, "indicator", f"code {int(ind.max())} outside the catalogue",
                expected=f"-1..{len(m.indicator_names) - 1}")
     act = ind >= 0
-    none = np.flatnonzero(~act.any(axis=1))
+    none = np.flatnonzero(~row_any(act))
     if none.size:
         pc.add(f, rows_text(none), f"{none.size} employee(s) have no IKI slot (indicator >= 0)",
                column="indicator")
     t = np.asarray(m.target, dtype=np.float64)
-    bad_t = np.flatnonzero((act & ~(t > 0)).any(axis=1))
+    bad_t = np.flatnonzero(row_any(act & ~(t > 0)))
     if bad_t.size:
         pc.add(f, rows_text(bad_t), f"{bad_t.size} employee(s) have an IKI with a missing or "
                "non-positive target", column="target", expected="target > 0")
     p = np.asarray(m.perilaku, dtype=np.float64)
-    bad_p = np.flatnonzero((~((p >= 0) & (p <= 100))).any(axis=1))
+    bad_p = np.flatnonzero(row_any(~((p >= 0) & (p <= 100))))
     if bad_p.size:
         pc.add(f, rows_text(bad_p), f"{bad_p.size} employee(s) have a BerAKHLAK rating that is "
                "missing or outside 0..100", column="perilaku", expected="0 <= rating <= 100")

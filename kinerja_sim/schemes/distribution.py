@@ -335,10 +335,14 @@ def apply_distribution(predikat_raw, merit, group, group_org_predikat, eligible,
 
     # Who moves: rank within (group, raw predikat) by merit, ties by position; destination is
     # the cumulative flow interval that contains the rank (lowest merit -> lowest destination).
-    sort_dtype = np.int16 if G * 5 < 2**15 else np.int32
     o1 = np.argsort(merit[el], kind="stable")
-    o2 = np.argsort(key.astype(sort_dtype)[o1], kind="stable")
-    order = o1[o2]
+    if G * 5 < 2**15:  # a stable (radix) sort of the small keys, in merit order
+        order = o1[np.argsort(key.astype(np.int16)[o1], kind="stable")]
+    else:  # (key, merit rank) as one unique int64: any sort gives that same order, faster
+        merit_rank = np.empty(el.size, dtype=np.int64)
+        merit_rank[o1] = np.arange(el.size)
+        order = np.argsort(key * el.size + merit_rank)
+        del merit_rank
     key_sorted = key[order]
     block_start = np.concatenate(([0], np.cumsum(counts.ravel())))[:-1]
     rank = np.arange(el.size, dtype=np.int64) - block_start[key_sorted]

@@ -28,7 +28,15 @@ from kinerja_sim.schemes.base import (
     OrgContext,
     SchemeResult,
 )
-from kinerja_sim.schemes.capaian import active_slots, capaian, check_inputs, level3, masked_mean
+from kinerja_sim.schemes.capaian import (
+    active_slots,
+    capaian,
+    check_inputs,
+    level3,
+    masked_mean,
+    row_any,
+    row_count,
+)
 from kinerja_sim.schemes.distribution import (
     LABELS,
     DistributionParams,
@@ -124,13 +132,11 @@ def majority_rating(n_atas, n_bawah, n_total, majority: float, blocked=None) -> 
     with np.errstate(divide="ignore", invalid="ignore"):
         s_atas = np.asarray(n_atas) / n_total
         s_bawah = np.asarray(n_bawah) / n_total
-    out = np.full(n_total.shape, SESUAI, dtype=np.int8)
     up = s_atas > majority
     if blocked is not None:
         up &= ~np.asarray(blocked, dtype=bool)
-    out[up] = ATAS
-    out[s_bawah > majority] = BAWAH
-    return out
+    return np.where(s_bawah > majority, np.int8(BAWAH),
+                    np.where(up, np.int8(ATAS), np.int8(SESUAI)))
 
 
 def _slot_capaian(m: Measurements, act: np.ndarray, cap: float | None = None) -> np.ndarray:
@@ -141,20 +147,25 @@ def _slot_capaian(m: Measurements, act: np.ndarray, cap: float | None = None) ->
 def rating_hasil(m: Measurements, params: Params) -> np.ndarray:
     """Rating Hasil Kerja from the IKI (before the leader-as-employee rule)."""
     act = active_slots(m)
-    lvl = level3(_slot_capaian(m, act), params.hasil.sesuai_from, params.hasil.atas_from)
-    n_atas = (act & (lvl == ATAS)).sum(axis=1)
-    n_bawah = (act & (lvl == BAWAH)).sum(axis=1)  # NaN (missing) capaian is BAWAH
+    return _rating_hasil(act, _slot_capaian(m, act), m, params)
+
+
+def _rating_hasil(act: np.ndarray, cap: np.ndarray, m: Measurements, params: Params
+                  ) -> np.ndarray:
+    lvl = level3(cap, params.hasil.sesuai_from, params.hasil.atas_from)
+    n_atas = row_count(act & (lvl == ATAS))
+    n_bawah = row_count(act & (lvl == BAWAH))  # NaN (missing) capaian is BAWAH
     blocked = None
     if params.hasil.utama_below_blocks_atas:
-        blocked = (act & np.asarray(m.utama, dtype=bool) & (lvl == BAWAH)).any(axis=1)
-    return majority_rating(n_atas, n_bawah, act.sum(axis=1), params.hasil.majority, blocked)
+        blocked = row_any(act & np.asarray(m.utama, dtype=bool) & (lvl == BAWAH))
+    return majority_rating(n_atas, n_bawah, row_count(act), params.hasil.majority, blocked)
 
 
 def rating_perilaku(m: Measurements, params: Params) -> np.ndarray:
     """Rating Perilaku Kerja from the seven BerAKHLAK ratings."""
     pp = params.perilaku
     lvl = level3(np.asarray(m.perilaku, dtype=np.float64), pp.sesuai_from, pp.atas_from)
-    return majority_rating((lvl == ATAS).sum(axis=1), (lvl == BAWAH).sum(axis=1),
+    return majority_rating(row_count(lvl == ATAS), row_count(lvl == BAWAH),
                            np.full(lvl.shape[0], lvl.shape[1]), pp.majority)
 
 
@@ -166,7 +177,8 @@ def _z(x: np.ndarray) -> np.ndarray:
 def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
     check_inputs(m, org)
     act = active_slots(m)
-    rh = rating_hasil(m, params)
+    cap = _slot_capaian(m, act)  # once, for the rating and (capped) for the merit
+    rh = _rating_hasil(act, cap, m, params)
     head = np.asarray(org.is_opd_head, dtype=bool)
     leader = np.array([RATING_LEVELS.index(params.leader_rating_hasil.map[o])
                        for o in ORG_PREDIKAT], dtype=np.int8)
@@ -177,8 +189,8 @@ def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
     rp = rating_perilaku(m, params)
     raw = matrix_codes(params)[rh, rp]
 
-    cap_mean = masked_mean(np.nan_to_num(_slot_capaian(m, act, params.merit.capaian_cap),
-                                         nan=0.0), act)
+    capped = np.minimum(cap, params.merit.capaian_cap)  # = capaian(..., cap=capaian_cap)
+    cap_mean = masked_mean(np.nan_to_num(capped, copy=False, nan=0.0), act)
     per_mean = np.asarray(m.perilaku, dtype=np.float64).mean(axis=1)
     merit = params.merit.weight_hasil * _z(cap_mean) + params.merit.weight_perilaku * _z(per_mean)
 

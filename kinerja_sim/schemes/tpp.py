@@ -17,7 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from kinerja_sim.errors import InputError, Problem, ProblemCollector
 from kinerja_sim.params import load_yaml
 from kinerja_sim.schemes.base import Measurements, OrgContext
-from kinerja_sim.schemes.capaian import MEASUREMENTS_FILE, rows_text
+from kinerja_sim.schemes.capaian import MEASUREMENTS_FILE, row_any, rows_text
 from kinerja_sim.strict import StrictModel, merged_params
 
 YAML = "schemes/tpp.yaml"
@@ -123,7 +123,7 @@ def compute(predikat: np.ndarray, m: Measurements, org: OrgContext, params: Para
     bad_p = np.flatnonzero((pred < 0) | (pred > 4))
     if bad_p.size:
         pc.add("<predikat>", rows_text(bad_p), f"{bad_p.size} predikat codes outside 0..4")
-    bad_a = np.flatnonzero((np.asarray(m.days_absent) < 0) | (np.asarray(m.late) < 0).any(axis=1))
+    bad_a = np.flatnonzero((np.asarray(m.days_absent) < 0) | row_any(np.asarray(m.late) < 0))
     if bad_a.size:
         pc.add(MEASUREMENTS_FILE, rows_text(bad_a), f"{bad_a.size} negative attendance counts",
                column="days_absent/late", expected=">= 0")
