@@ -8,6 +8,8 @@ scenario that changes a weight changes behaviour with no extra setting.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -47,20 +49,27 @@ def task_weights(sc, plan: TaskPlan, org: OrgContext) -> np.ndarray:
 
 
 def valence(sc, wf: Workforce, org: OrgContext) -> np.ndarray:
-    """TPP kinerja portion at stake (best minus worst predikat) over monthly income."""
-    n = wf.n
-    zeros = np.zeros(n)
+    """TPP kinerja portion at stake (best minus worst predikat) over monthly income.
+
+    The stake of an employee with perfect attendance depends on its kelas jabatan only, so TPP
+    is computed once per distinct kelas (at most 17 rows) and looked up.
+    """
+    kelas, back = np.unique(np.asarray(org.kelas_jabatan), return_inverse=True)
+    n = kelas.size
+    zeros = np.zeros((n, 1))
     m = Measurements(
-        indicator=np.zeros((n, 1), int), indicator_names=("x",), target=zeros[:, None],
-        realisation=zeros[:, None], higher_is_better=np.ones((n, 1), bool),
-        utama=np.ones((n, 1), bool), quality=zeros[:, None], time_target=zeros[:, None],
-        time_realisation=zeros[:, None], cost_target=zeros[:, None],
-        cost_realisation=zeros[:, None], perilaku=np.zeros((n, 7)),
-        days_absent=np.zeros(n, int), late=np.zeros((n, 4), int),
-        innovation=np.zeros(n, bool))
-    best = tpp.compute(np.full(n, 4), m, org, sc.tpp_params)
-    worst = tpp.compute(np.zeros(n, int), m, org, sc.tpp_params)
-    stake = best["tpp_total"] - worst["tpp_total"]
+        indicator=np.zeros((n, 1), int), indicator_names=("x",), target=zeros,
+        realisation=zeros, higher_is_better=np.ones((n, 1), bool), utama=np.ones((n, 1), bool),
+        quality=zeros, time_target=zeros, time_realisation=zeros, cost_target=zeros,
+        cost_realisation=zeros, perilaku=np.zeros((n, 7)), days_absent=np.zeros(n, int),
+        late=np.zeros((n, 4), int), innovation=np.zeros(n, bool))
+    small = replace(org, opd=np.zeros(n, int), unit=np.zeros(n, int),
+                    jenis_jabatan=np.zeros(n, int), rumpun=np.zeros(n, int),
+                    is_opd_head=np.zeros(n, bool), kelas_jabatan=kelas)
+    best = tpp.compute(np.full(n, 4), m, small, sc.tpp_params)
+    worst = tpp.compute(np.zeros(n, int), m, small, sc.tpp_params)
+    stake = (best["tpp_total"] - worst["tpp_total"])[back.ravel()]
+    base = best["tpp_base"][back.ravel()]
     gaji = sc.behaviour_params.valence.gaji_pokok
     gol = wf.employees["golongan"]
     if isinstance(gol.dtype, pd.CategoricalDtype):  # one lookup per category, not per employee
@@ -68,4 +77,4 @@ def valence(sc, wf: Workforce, org: OrgContext) -> np.ndarray:
         pay = by_code[gol.cat.codes.to_numpy()]  # code -1 (missing) -> NaN
     else:
         pay = gol.astype(str).map(gaji).to_numpy(dtype=float)
-    return stake / (pay + best["tpp_base"])
+    return stake / (pay + base)
