@@ -1,7 +1,11 @@
-"""The kinerja_sim behaviour model written as a straightforward Mesa 3 agent-based model.
+"""The kinerja_sim behaviour model as a Mesa 3 agent-based model with shared measurement.
 
-This is the baseline ``benchmarks/dynamics.py`` times the vectorised engine against: the way a
-user who knows Mesa would write ``kinerja_sim.behaviour`` + ``kinerja_sim.dynamics.run``.
+One of the two Mesa baselines ``benchmarks/dynamics.py`` times the vectorised engine against
+(``speedup_vs_mesa_shared_measurement``): the behaviour layer (``kinerja_sim.behaviour``) is
+written per agent, but measurement stays at model level on the engine's random streams, so the
+two can be checked exactly. The straightforward ABM in which every agent also measures itself is
+``benchmarks/mesa_model_full.py`` (``speedup_vs_mesa``), whose ``FullEmployee`` inherits this
+module's :class:`Employee` behaviour unchanged.
 
 * One :class:`Employee` (a ``mesa.Agent``) per employee and replication. ``Employee.step`` is the
   per-employee part of :func:`kinerja_sim.behaviour.respond` (sosialisasi understanding update,
