@@ -370,3 +370,18 @@ def apply_distribution(predikat_raw, merit, group, group_org_predikat, eligible,
         "org_labels": ORG_PREDIKAT,
     }
     return predikat, report
+
+
+def apply_per_opd(predikat_raw: np.ndarray, merit: np.ndarray, org,
+                  rules: DistributionParams) -> tuple[np.ndarray, dict[str, object]]:
+    """The curve as a scheme applies it: per OPD from its organisation predikat, OPD heads
+    excluded when ``rules.exclude_opd_heads`` (their predikat is set by the level above), or the
+    raw predikat unchanged when the rule is disabled."""
+    if not rules.enabled:
+        return predikat_raw.copy(), {"enabled": False}
+    heads = np.asarray(org.is_opd_head, dtype=bool)
+    eligible = ~heads if rules.exclude_opd_heads else np.ones(heads.size, dtype=bool)
+    predikat, report = apply_distribution(predikat_raw, merit, org.opd, org.org_predikat,
+                                          eligible, rules)
+    report["enabled"] = True
+    return predikat, report

@@ -42,7 +42,7 @@ from kinerja_sim.schemes.distribution import (
     DistributionParams,
     OrgLabel,
     PredikatLabel,
-    apply_distribution,
+    apply_per_opd,
 )
 from kinerja_sim.strict import StrictModel, merged_params
 
@@ -194,13 +194,7 @@ def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
     per_mean = np.asarray(m.perilaku, dtype=np.float64).mean(axis=1)
     merit = params.merit.weight_hasil * _z(cap_mean) + params.merit.weight_perilaku * _z(per_mean)
 
-    dist = params.distribution
-    if dist.enabled:
-        eligible = ~head if dist.exclude_opd_heads else np.ones(m.n, dtype=bool)
-        predikat, report = apply_distribution(raw, merit, opd, org_pred, eligible, dist)
-        report["enabled"] = True
-    else:
-        predikat, report = raw.copy(), {"enabled": False}
+    predikat, report = apply_per_opd(raw, merit, org, params.distribution)
     return SchemeResult(
         labels=LABELS,
         predikat=predikat.astype(np.int8),

@@ -27,7 +27,7 @@ from kinerja_sim.schemes.capaian import (
     check_inputs,
     rows_text,
 )
-from kinerja_sim.schemes.distribution import LABELS, DistributionParams, apply_distribution
+from kinerja_sim.schemes.distribution import LABELS, DistributionParams, apply_per_opd
 from kinerja_sim.strict import StrictModel, merged_params
 
 YAML = "schemes/weighted_kpi.yaml"
@@ -235,15 +235,7 @@ def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
     final = (1.0 - bw) * hasil + bw * per
     raw = band(final, getattr(params.thresholds, nz.method))
 
-    dist = params.distribution
-    if dist.enabled:
-        head = np.asarray(org.is_opd_head, dtype=bool)
-        eligible = ~head if dist.exclude_opd_heads else np.ones(m.n, dtype=bool)
-        predikat, report = apply_distribution(raw, final, org.opd, org.org_predikat, eligible,
-                                              dist)
-        report["enabled"] = True
-    else:
-        predikat, report = raw.copy(), {"enabled": False}
+    predikat, report = apply_per_opd(raw, final, org, params.distribution)
     return SchemeResult(
         labels=LABELS,
         predikat=predikat.astype(np.int8),
