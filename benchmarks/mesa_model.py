@@ -185,7 +185,32 @@ class Employee(mesa.Agent):
                     + ps.recovery * (self.psm0 - self.psm))
 
 
-class BehaviourModel(mesa.Model):
+class ModelLevelLearning:
+    """Shared by both Mesa models: model-level group statistics, agents learn, period loop."""
+
+    def _learn(self, result, allowance, truth) -> None:
+        """Group statistics at model level, handed to the agents, which update their beliefs."""
+        t0 = time.perf_counter()
+        groups, rg = self.R * self.n_rumpun, self.rgroup
+        rel = bh.group_corr(result.merit, truth.contribution, rg, groups)
+        reliability = np.nan_to_num(rel, nan=self.p.expectancy.prior)[rg]
+        instr = bh.group_corr(result.merit, allowance["tpp_total"], rg, groups)[rg]
+        received = bh.mid_percentile(result.predikat.astype(np.int64), rg, groups)
+        t1 = time.perf_counter()
+        for a, rl, ins, rc in zip(self.employees, reliability.tolist(), instr.tolist(),
+                                  received.tolist(), strict=True):
+            a.reliability, a.instr, a.received_pct = rl, ins, rc
+        self.agents.do("learn")
+        self.time_model_s += t1 - t0
+        self.time_agents_s += time.perf_counter() - t1
+
+    def run(self):
+        for _ in range(self.P):
+            self.step()
+        return self
+
+
+class BehaviourModel(ModelLevelLearning, mesa.Model):
     """``replications`` stacked copies of the workforce, one :class:`Employee` each."""
 
     def __init__(self, wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
@@ -291,23 +316,3 @@ class BehaviourModel(mesa.Model):
         dyn._record_service(self.service, t, R, n, self.cat, self.code, truth)
         return result, allowance, truth
 
-    def _learn(self, result, allowance, truth) -> None:
-        """Group statistics at model level, handed to the agents, which update their beliefs."""
-        t0 = time.perf_counter()
-        groups, rg = self.R * self.n_rumpun, self.rgroup
-        rel = bh.group_corr(result.merit, truth.contribution, rg, groups)
-        reliability = np.nan_to_num(rel, nan=self.p.expectancy.prior)[rg]
-        instr = bh.group_corr(result.merit, allowance["tpp_total"], rg, groups)[rg]
-        received = bh.mid_percentile(result.predikat.astype(np.int64), rg, groups)
-        t1 = time.perf_counter()
-        for a, rl, ins, rc in zip(self.employees, reliability.tolist(), instr.tolist(),
-                                  received.tolist(), strict=True):
-            a.reliability, a.instr, a.received_pct = rl, ins, rc
-        self.agents.do("learn")
-        self.time_model_s += t1 - t0
-        self.time_agents_s += time.perf_counter() - t1
-
-    def run(self) -> BehaviourModel:
-        for _ in range(self.P):
-            self.step()
-        return self

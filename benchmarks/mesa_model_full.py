@@ -56,9 +56,8 @@ from types import SimpleNamespace
 
 import mesa
 import numpy as np
-from mesa_model import Employee, _clip, _ndtr  # benchmarks/ is on sys.path
+from mesa_model import Employee, ModelLevelLearning, _clip, _ndtr  # benchmarks/ is on sys.path
 
-from kinerja_sim import behaviour as bh
 from kinerja_sim import dynamics as dyn
 from kinerja_sim import indicators as ind
 from kinerja_sim.incentives import task_weights, valence
@@ -232,7 +231,7 @@ class FullEmployee(Employee):
                 for _ in range(N_VALUES)]
 
 
-class FullBehaviourModel(mesa.Model):
+class FullBehaviourModel(ModelLevelLearning, mesa.Model):
     """``replications`` stacked copies of the workforce, one :class:`FullEmployee` each."""
 
     def __init__(self, wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
@@ -363,24 +362,3 @@ class FullBehaviourModel(mesa.Model):
         if t < self.P - 1:  # beliefs learnt from the last appraisal are never used (as in run)
             self._learn(result, allowance, truth)
         self.period += 1
-
-    def _learn(self, result, allowance, truth) -> None:
-        """Group statistics at model level, handed to the agents, which update their beliefs."""
-        t0 = time.perf_counter()
-        groups, rg = self.R * self.n_rumpun, self.rgroup
-        rel = bh.group_corr(result.merit, truth.contribution, rg, groups)
-        reliability = np.nan_to_num(rel, nan=self.p.expectancy.prior)[rg]
-        instr = bh.group_corr(result.merit, allowance["tpp_total"], rg, groups)[rg]
-        received = bh.mid_percentile(result.predikat.astype(np.int64), rg, groups)
-        t1 = time.perf_counter()
-        for a, rl, ins, rc in zip(self.employees, reliability.tolist(), instr.tolist(),
-                                  received.tolist(), strict=True):
-            a.reliability, a.instr, a.received_pct = rl, ins, rc
-        self.agents.do("learn")
-        self.time_model_s += t1 - t0
-        self.time_agents_s += time.perf_counter() - t1
-
-    def run(self) -> FullBehaviourModel:
-        for _ in range(self.P):
-            self.step()
-        return self
