@@ -76,3 +76,18 @@ def test_compare_prints_headline_and_writes_workbook(tmp_path):
     assert {"ringkasan", "menang_kalah", "kelompok", "lintasan", "tentang"} <= set(sheets)
     assert set(sheets["ringkasan"]["scenario"]) == {"status_quo", "permenpanrb_6_2022_kurva"}
     assert not list(tmp_path.glob(".banding*"))  # no temporary file left behind
+
+
+def test_interrupted_write_leaves_no_file(tmp_path):
+    from kinerja_sim.report import write_sheets
+
+    class Boom(pd.DataFrame):
+        def to_excel(self, *a, **k):
+            raise KeyboardInterrupt
+
+    target = tmp_path / "hasil.xlsx"
+    with pytest.raises(KeyboardInterrupt):
+        write_sheets(target, {"a": pd.DataFrame({"x": [1]}), "b": Boom({"y": [2]})})
+    assert list(tmp_path.iterdir()) == []
+    write_sheets(target, {"a": pd.DataFrame({"x": [1]})})
+    assert target.stat().st_mode & 0o044  # readable like any ordinary file
