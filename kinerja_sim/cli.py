@@ -145,15 +145,18 @@ def cmd_compare(args) -> int:
     scs = [load_scenario(find_scenario(s), overrides) for s in args.scenarios]
     print(t("message.running", args.lang, n=len({s.hash for s in [base, *scs]}),
             periods=args.periods, replications=args.replications), file=sys.stderr)
-    from kinerja_sim.report import headline_text, write_comparison
+    from kinerja_sim.report import headline_text, predikat_distribution, write_comparison
 
     comp = compare_scenarios(scs, base, workforce=args.profile, seed=args.seed,
                              periods=args.periods, replications=args.replications,
                              progress=sys.stderr.isatty())
     table = headline_text(comp.headline, base.name, args.lang)
-    print(t("message.headline_title", args.lang, baseline=base.name))
     with pd.option_context("display.width", 250, "display.max_columns", None,
                            "display.max_colwidth", 70):
+        print(t("message.distribution_title", args.lang))
+        print(predikat_distribution(comp.simulations).to_string())
+        print()
+        print(t("message.headline_title", args.lang, baseline=base.name))
         print(table.to_string())
     if args.out:
         write_comparison(comp, args.out, args.lang)

@@ -133,3 +133,15 @@ def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
         "lintasan": labelled_metrics(trajectories, lang),
         "tentang": about,
     })
+
+
+def predikat_distribution(simulations, period: int = -1) -> pd.DataFrame:
+    """Predikat shares (%) side by side: one row per level (best first), one column per
+    scenario, each cell "label share" because schemes name their five levels differently."""
+    cols = {}
+    for sim in simulations:
+        codes = sim.panel["predikat"][:, period].astype(np.int64)
+        shares = np.stack([np.bincount(r, minlength=5) / r.size for r in codes]).mean(axis=0)
+        cols[sim.scenario.name] = [f"{sim.labels[k]} {100 * shares[k]:.1f}%"
+                                   for k in range(4, -1, -1)]
+    return pd.DataFrame(cols, index=range(4, -1, -1)).rename_axis("kode")

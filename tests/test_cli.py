@@ -72,6 +72,7 @@ def test_compare_prints_headline_and_writes_workbook(tmp_path):
                "--baseline", "scenarios/status_quo.yaml", "--periods", "2",
                "--replications", "2", "--set", "workforce.n=600", "--out", str(out))
     assert "Objectivity: Spearman" in proc.stdout and "Δ" in proc.stdout
+    assert "Predikat distribution" in proc.stdout and "Kurang/Misconduct" in proc.stdout
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"ringkasan", "menang_kalah", "kelompok", "lintasan", "tentang"} <= set(sheets)
     assert set(sheets["ringkasan"]["scenario"]) == {"status_quo", "permenpanrb_6_2022_kurva"}
