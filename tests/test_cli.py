@@ -92,3 +92,8 @@ def test_interrupted_write_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
     write_sheets(target, {"a": pd.DataFrame({"x": [1]})})
     assert target.stat().st_mode & 0o044  # readable like any ordinary file
+
+
+def test_validate_accepts_an_exported_workforce(exported):
+    proc = run("validate", str(exported))
+    assert proc.stdout.strip().endswith(": valid")
