@@ -94,6 +94,9 @@ def cmd_score(args) -> int:
     print(t("message.per_opd_title", args.lang))
     print(table.to_string())
     print(t("message.suppressed_note", args.lang))
+    moved = int(df["moved_by_distribution"].sum())
+    if df.attrs.get("adjustment", {}).get("enabled"):
+        print(t("message.moved_by_curve", args.lang, n=moved))
     write_sheets(args.out, {"hasil": df, "predikat_per_opd": table.reset_index()})
     print(t("message.written", args.lang, path=args.out))
     return 0

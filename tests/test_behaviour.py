@@ -106,3 +106,13 @@ def test_weighted_tasks_draw_effort_from_unmeasured_duties(small_workforce, kpi)
     b = simulate(small_workforce, strong, periods=6, replications=2)
     assert _final(b, "effort") > _final(a, "effort")
     assert _final(b, "effort_unmeasured") < _final(a, "effort_unmeasured")
+
+
+def test_phased_pilot_only_moves_pilot_opds(small_workforce, kpi):
+    pilot = load_scenario(kpi.source, {"rollout.pilot.opds": ["Dinas Kesehatan"],
+                                       "rollout.pilot.full_rollout_period": 10})
+    sim = simulate(small_workforce, pilot, periods=4, replications=2)
+    in_pilot = (sim.employees["opd"] == "Dinas Kesehatan").to_numpy()
+    gaming = sim.panel["gaming"][:, -1]
+    assert gaming[:, ~in_pilot].max() == 0.0  # no extrinsic pull outside the pilot
+    assert gaming[:, in_pilot].max() > 0.0

@@ -58,6 +58,7 @@ def test_score_prints_distribution_per_opd_and_writes_results(exported, tmp_path
     proc = run("score", str(exported), "--scenario", "permenpanrb_6_2022_kurva", "--out",
                str(out))
     assert "Dinas Pendidikan" in proc.stdout and "Sangat Baik" in proc.stdout
+    assert "memindahkan predikat" in proc.stdout
     hasil = pd.read_excel(out, sheet_name="hasil")
     assert len(hasil) > 600 and "predikat" in hasil.columns
     assert not [c for c in hasil.columns if c.startswith(("sim_", "latent_"))]
