@@ -16,7 +16,7 @@ serves all replications.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit, ndtr
@@ -104,7 +104,6 @@ class TaskWeights(StrictModel):
 
 
 class Params(StrictModel):
-    periods_per_year: int
     task_weights: TaskWeights
     expectancy: Expectancy
     instrumentality: _Learning
@@ -239,7 +238,6 @@ class BehaviourState:
     psm0: np.ndarray
     self_view: np.ndarray  # self-assessed percentile (fixed lenient self-view)
     covered: np.ndarray  # reached by sosialisasi
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass

@@ -28,7 +28,6 @@ RATING_LEVELS = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi
 BAWAH, SESUAI, ATAS = 0, 1, 2
 
 JENIS_JABATAN = ("JPT", "Administrator", "Pengawas", "Fungsional", "Pelaksana")
-STRUCTURAL = frozenset({"JPT", "Administrator", "Pengawas"})
 
 
 @dataclass(frozen=True)
