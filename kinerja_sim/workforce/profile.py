@@ -48,12 +48,20 @@ class Ages(StrictModel):
     PPPK: AgeSpec
     min: int
     max: int
+    senior_offset: float  # extra years for JPT and Administrator
+
+
+class Tenure(StrictModel):
+    career_start_age: int
+    pns_min_share: float  # PNS tenure ~ U(pns_min_share, 1) x (age - career_start_age)
+    pppk_max: int  # PPPK tenure ~ U{0..pppk_max} (the first PPPK were appointed in 2019)
 
 
 class Demographics(StrictModel):
     pppk_share: dict[str, float]
     female_share: dict[str, float]
     age: Ages
+    tenure: Tenure
     golongan: dict[JabatanName, dict[Literal["I", "II", "III", "IV"], float]]
     kelas_jabatan: dict[JabatanName, int | tuple[int, int]]
 

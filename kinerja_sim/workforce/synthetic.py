@@ -129,13 +129,15 @@ def synthesize(profile: str | Profile = "binjai", seed: int = 2026,
 
     pppk = (~structural) & (rng.random(n_emp) < share(d.pppk_share))
     female = rng.random(n_emp) < share(d.female_share)
-    age_mean = np.where(pppk, d.age.PPPK.mean, d.age.PNS.mean) + np.where(jab <= ADMIN, 6, 0)
+    age_mean = (np.where(pppk, d.age.PPPK.mean, d.age.PNS.mean)
+                + np.where(jab <= ADMIN, d.age.senior_offset, 0))
     age_sd = np.where(pppk, d.age.PPPK.sd, d.age.PNS.sd)
     age = np.clip(np.rint(age_mean + age_sd * rng.standard_normal(n_emp)), d.age.min, d.age.max)
     age = age.astype(np.int16)
-    max_tenure = np.maximum(age - 22, 0)
-    tenure = np.where(pppk, rng.integers(0, 6, n_emp),
-                      np.rint(max_tenure * rng.uniform(0.35, 1.0, n_emp)))
+    tn = d.tenure
+    max_tenure = np.maximum(age - tn.career_start_age, 0)
+    tenure = np.where(pppk, rng.integers(0, tn.pppk_max + 1, n_emp),
+                      np.rint(max_tenure * rng.uniform(tn.pns_min_share, 1.0, n_emp)))
     tenure = np.minimum(tenure, max_tenure).astype(np.int16)
 
     gol = np.zeros(n_emp, dtype=np.int8)
