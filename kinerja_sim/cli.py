@@ -45,16 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+")
 
     c = sub.add_parser("compare", help="bandingkan skenario / compare scenarios")
-    c.add_argument("scenarios", nargs="+")
-    c.add_argument("--baseline", required=True)
+    c.add_argument("scenarios", nargs="+", help="file skenario YAML (atau nama skenario)")
+    c.add_argument("--baseline", required=True, help="skenario pembanding, mis. status_quo")
     c.add_argument("--out", default=None, help="FILE.xlsx")
     c.add_argument("--plot", default=None, help="FILE.png: lintasan per triwulan")
-    c.add_argument("--periods", type=int, default=8)
-    c.add_argument("--replications", type=int, default=20)
-    c.add_argument("--seed", type=int, default=None)
+    c.add_argument("--periods", type=int, default=8, help="jumlah triwulan (default 8)")
+    c.add_argument("--replications", type=int, default=20,
+                   help="jumlah replikasi untuk interval 90 %% (default 20)")
+    c.add_argument("--seed", type=int, default=None, help="default: seed skenario pembanding")
     c.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override untuk semua skenario, mis. raters.leniency_mean=0")
+    for sp in (w, s, v, c):  # --lang also accepted after the command
+        sp.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS,
+                        help="bahasa keluaran / output language")
     return p
 
 
