@@ -18,9 +18,10 @@ from kinerja_sim.errors import InputError
 from kinerja_sim.indicators import default_catalogue
 from kinerja_sim.schemes.base import BERAKHLAK
 from kinerja_sim.workforce import schema as sc
-from kinerja_sim.workforce.loader import MAX_PER_CHECK, load_workforce
+from kinerja_sim.workforce.loader import load_workforce
 from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, EXTERNAL_RATER
 from kinerja_sim.workforce.pseudonym import SALT_ENV, pseudonymize, resolve_salt
+from kinerja_sim.workforce.reader import MAX_PER_CHECK
 
 SALT = "uji-garam"
 ROOT = Path(__file__).resolve().parents[1]
