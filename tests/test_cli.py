@@ -98,3 +98,21 @@ def test_interrupted_write_leaves_no_file(tmp_path):
 def test_validate_accepts_an_exported_workforce(exported):
     proc = run("validate", str(exported))
     assert proc.stdout.strip().endswith(": valid")
+
+
+def test_no_nip_or_name_reaches_the_results_file(exported, tmp_path):
+    df = pd.read_excel(exported, sheet_name="pegawai", dtype=str)
+    ids = {pid: f"19{i:016d}" for i, pid in enumerate(df["id_pegawai"])}
+    df["nip"] = df["id_pegawai"].map(ids)
+    df["nip_penilai"] = df["id_penilai"].map(lambda r: ids.get(r, r))
+    df["nama"] = [f"Pegawai Contoh {i}" for i in range(len(df))]
+    df = df.drop(columns=["id_pegawai", "id_penilai"])
+    src = tmp_path / "pegawai_nip.csv"
+    df.to_csv(src, index=False)
+    out = tmp_path / "hasil.xlsx"
+    run("score", str(src), "--scenario", "status_quo", "--out", str(out), "--salt", "uji")
+    text = "\n".join(pd.read_excel(out, sheet_name=None, dtype=str)[s].to_csv()
+                     for s in ("hasil", "predikat_per_opd"))
+    assert not any(nip in text for nip in list(ids.values())[:200])
+    assert "Pegawai Contoh" not in text
+    assert "P-" in text  # pseudonyms instead
