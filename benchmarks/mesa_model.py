@@ -45,7 +45,7 @@ from kinerja_sim import indicators as ind
 from kinerja_sim.incentives import task_weights, valence
 from kinerja_sim.measurement import draw_period, rater_index
 from kinerja_sim.scenario import Scenario
-from kinerja_sim.simulate import org_context, score_period, streams
+from kinerja_sim.scoring import org_context, score_period, streams
 from kinerja_sim.workforce.model import Workforce
 
 _SQRT_HALF = math.sqrt(0.5)

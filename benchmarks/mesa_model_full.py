@@ -64,7 +64,7 @@ from kinerja_sim.incentives import task_weights, valence
 from kinerja_sim.measurement import rater_index
 from kinerja_sim.scenario import Scenario
 from kinerja_sim.schemes.base import BERAKHLAK, Measurements
-from kinerja_sim.simulate import org_context, score_period
+from kinerja_sim.scoring import org_context, score_period
 from kinerja_sim.workforce.model import Workforce
 
 N_VALUES = len(BERAKHLAK)

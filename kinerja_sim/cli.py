@@ -1,13 +1,19 @@
-"""The ``kinerja-sim`` command: workforce, score, validate, compare.
+"""The ``kinerja-sim`` command: workforce, score, validate, compare (+ the faces' commands).
 
 A thin face over the package API: every command calls the same functions a notebook would, so
 the same scenario and seed give the same numbers everywhere.
+
+Commands of the other faces live with their face, in a module that defines
+``register(subparsers) -> list[argparse.ArgumentParser]`` (each parser sets ``func`` with
+``set_defaults``); :data:`COMMAND_MODULES` lists them. Exit status: 0 success, 1 input error
+(one message, no traceback), 2 usage error (argparse).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +23,9 @@ from kinerja_sim.labels import t
 
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
+
+#: Modules that add their face's subcommands (see the module docstring).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override untuk semua skenario, mis. raters.leniency_mean=0")
-    for sp in (w, s, v, c):  # --lang also accepted after the command
+    w.set_defaults(func=cmd_workforce)
+    s.set_defaults(func=cmd_score)
+    v.set_defaults(func=cmd_validate)
+    c.set_defaults(func=cmd_compare)
+    parsers = [w, s, v, c]
+    for module in COMMAND_MODULES:
+        parsers += import_module(module).register(sub)
+    for sp in parsers:  # --lang also accepted after the command
         sp.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS,
                         help="bahasa keluaran / output language")
     return p
@@ -65,8 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"workforce": cmd_workforce, "score": cmd_score, "validate": cmd_validate,
-                "compare": cmd_compare}[args.command](args)
+        return args.func(args)
     except InputError as err:
         print(err.message, file=sys.stderr)
         return 1
@@ -93,7 +108,7 @@ def cmd_score(args) -> int:
 
     sc = load_scenario(find_scenario(args.scenario))
     wf = load_workforce(args.data, salt=args.salt, sheet=args.sheet)
-    df = simulate(wf, sc)
+    df = simulate(wf, sc).final
     table = predikat_by_opd(df)
     print(t("message.per_opd_title", args.lang))
     print(table.to_string())

@@ -17,6 +17,7 @@ import pandas as pd
 from kinerja_sim import behaviour as bh
 from kinerja_sim import indicators as ind
 from kinerja_sim import raters as rt
+from kinerja_sim import scoring
 from kinerja_sim.incentives import task_weights, valence
 from kinerja_sim.measurement import PeriodTruth, draw_period, rater_index
 from kinerja_sim.scenario import Scenario
@@ -110,21 +111,18 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
         replications: int = 1, *, final_only: bool = False) -> Simulation:
     """Simulate ``periods`` quarterly appraisals with behavioural response.
 
-    ``final_only=True`` (what :func:`~kinerja_sim.simulate.simulate` uses for one period and one
-    replication, where it returns only ``final``) skips what nothing else reads: the panel and
-    service series (left empty) and the stability re-measurement (``flip_rate`` is NaN). The
-    ``final`` table is the same either way.
+    ``final_only=True`` (``simulate(..., panel=False)``) skips what nothing else reads: the
+    panel and service series (left empty) and the stability re-measurement (``flip_rate`` is
+    NaN). The ``final`` table is the same either way.
     """
-    from kinerja_sim.simulate import org_context, results_frame, score_period, streams
-
     if not wf.is_synthetic:
         raise ValueError("behaviour over periods needs a synthetic workforce (latent traits)")
     n, R, P = wf.n, replications, periods
-    rng = streams(seed)
+    rng = scoring.streams(seed)
     p, ro, cat = sc.behaviour_params, sc.rollout_params, sc.catalogue
     coef = ind.arrays(cat)
     swf = _stacked_workforce(wf, R)
-    base_org = org_context(wf, sc)
+    base_org = scoring.org_context(wf, sc)
     org = _stacked_org(base_org, R)
     idx0, n_raters = rater_index(wf)
     idx = _tile(idx0, R) + np.repeat(np.arange(R), n) * n_raters
@@ -172,7 +170,7 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
                                coef=coef, effort_unmeasured=resp.effort_unmeasured)
         if final_only and t == P - 1:
             resp = None
-        result, allowance = score_period(m, org, sc)
+        result, allowance = scoring.score_period(m, org, sc)
         moved[:, t] = (result.predikat != result.predikat_raw).reshape(R, n).sum(axis=1)
         last = (m, truth, result, allowance, resp, rp, traits, dq)
         if not final_only:
@@ -196,7 +194,7 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
         m2, _ = draw_period(swf, cat, rp, traits, idx, rng["measurement"], effort=resp.effort,
                             gaming=resp.gaming, ambition=sc.spec.target_ambition, dq=dq,
                             coef=coef, effort_unmeasured=resp.effort_unmeasured)
-        result2, _ = score_period(m2, org, sc)
+        result2, _ = scoring.score_period(m2, org, sc)
         flips = (result2.predikat != result.predikat).reshape(R, n).mean(axis=1)
         del m2, result2
 
@@ -212,8 +210,8 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
                         adjustment=result.adjustment)
     truth0 = PeriodTruth(truth.performance[first], truth.output[first], truth.behaviour[first],
                          truth.contribution[first])
-    final = results_frame(wf, _slice(m, first), res0, {k: v[first] for k, v in allowance.items()},
-                          truth0, sc, seed)
+    final = scoring.results_frame(wf, _slice(m, first), res0,
+                                  {k: v[first] for k, v in allowance.items()}, truth0, sc, seed)
     return Simulation(scenario=sc, seed=seed, periods=P, replications=R,
                       employees=wf.employees[list(EMPLOYEE_COLUMNS)],
                       labels=result.labels, panel=panel, service=service, flip_rate=flips,

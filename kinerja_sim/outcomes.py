@@ -20,7 +20,7 @@ GROUP_COLUMNS = ("gender", "status", "rumpun", "golongan", "jenis_jabatan", "opd
 HEADLINE_GROUPS = ("gender", "status", "rumpun", "golongan", "opd")
 
 #: Headline metrics in display order: key -> (label key, better direction: +1 higher, -1 lower,
-#: 0 neither). Labels live in data/labels.yaml.
+#: 0 neither). Labels live in data/labels/.
 METRICS = {
     "objectivity.spearman": +1,
     "objectivity.kappa": +1,

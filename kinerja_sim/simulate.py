@@ -1,115 +1,74 @@
-"""One entry point: workforce + scenario + seed -> per-employee results.
+"""One entry point: workforce + scenario + seed -> a :class:`~kinerja_sim.dynamics.Simulation`.
 
 ``simulate`` re-measures a synthetic workforce under the scenario's raters, target setting and
 data quality (so the same people can be scored under every scheme with common random numbers),
-or scores a real file's observed data as it is. Simulation-only truth is returned in columns
-prefixed ``sim_`` that reports must never show as if it were observable.
+or scores a real file's observed data as it is. It always returns a ``Simulation`` — one period
+and one replication are not a special case — so every face uses the result the same way:
+``.final`` is the per-employee table of the last period (replication 0), ``.panel`` the
+per-period series. Simulation-only truth is in columns prefixed ``sim_`` that reports must never
+show as if it were observable.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from kinerja_sim._blocks import row_blocks
-from kinerja_sim.measurement import PeriodTruth
+from kinerja_sim import scoring
+from kinerja_sim.dynamics import Simulation, run
 from kinerja_sim.scenario import Scenario, load_scenario
-from kinerja_sim.schemes import get_scheme, tpp
-from kinerja_sim.schemes.base import (
-    JENIS_JABATAN,
-    RATING_LEVELS,
-    Measurements,
-    OrgContext,
-    SchemeResult,
-)
 from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, Workforce
 
-if TYPE_CHECKING:
-    from kinerja_sim.dynamics import Simulation
-
-#: Independent random streams, so changing one part of a scenario leaves the others' draws alone
-#: (common random numbers across scenarios compared on the same seed).
-STREAMS = ("raters", "measurement", "behaviour")
-
-
-def streams(seed: int, replication: int = 0) -> dict[str, np.random.Generator]:
-    ss = np.random.SeedSequence([seed, replication])
-    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, ss.spawn(len(STREAMS)),
-                                                               strict=True)}
-
-
-def codes_of(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes and names of a categorical-like column (no copy for categoricals)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(), tuple(str(c) for c in series.cat.categories)
-    codes, uniques = pd.factorize(series, sort=True)
-    return codes, tuple(str(u) for u in uniques)
-
-
-def org_context(wf: Workforce, scenario: Scenario) -> OrgContext:
-    e = wf.employees
-    opd, opd_names = codes_of(e["opd"])
-    # unit names repeat across OPDs in real files ("Sekretariat"): key units on (opd, unit)
-    unit_col = e["unit"]  # (only the codes: naming 180k national units takes a while)
-    unit_in_opd = unit_col.cat.codes.to_numpy() \
-        if isinstance(unit_col.dtype, pd.CategoricalDtype) else codes_of(unit_col)[0]
-    unit = pd.factorize(opd.astype(np.int64) * (int(unit_in_opd.max()) + 1) + unit_in_opd)[0]
-    rumpun, rumpun_names = codes_of(e["rumpun"])
-    jab = pd.Categorical(e["jenis_jabatan"], categories=JENIS_JABATAN).codes
-    return OrgContext(
-        opd=opd, opd_names=opd_names, unit=unit, jenis_jabatan=np.asarray(jab),
-        rumpun=rumpun, rumpun_names=rumpun_names,
-        is_opd_head=e["is_opd_head"].to_numpy(dtype=bool),
-        kelas_jabatan=e["kelas_jabatan"].to_numpy(),
-        org_predikat=np.array(scenario.org_predikat_codes(opd_names), dtype=np.int8),
-    )
-
-
-def score_period(m: Measurements, org: OrgContext, scenario: Scenario
-                 ) -> tuple[SchemeResult, dict[str, np.ndarray]]:
-    scheme = get_scheme(scenario.spec.scheme.name)
-    result = scheme.score(m, org, scenario.scheme_params)
-    allowance = tpp.compute(result.predikat, m, org, scenario.tpp_params)
-    return result, allowance
+__all__ = ["Simulation", "resolve_workforce", "simulate"]
 
 
 def simulate(workforce: Workforce | str | None = None, scenario: Scenario | str | Path = "",
-             seed: int | None = None, periods: int = 1, replications: int = 1,
-             ) -> pd.DataFrame | Simulation:
-    """Simulate ``workforce`` under ``scenario``.
+             seed: int | None = None, periods: int = 1, replications: int = 1, *,
+             panel: bool = True) -> Simulation:
+    """Simulate ``workforce`` under ``scenario`` for ``periods`` quarters x ``replications``.
 
     ``workforce`` may be a :class:`Workforce`, a profile name (``"binjai"``), or ``None`` for the
-    scenario's own ``workforce:`` block. The same inputs and seed give identical results.
+    scenario's own ``workforce:`` block. The same inputs and seed give identical results, and
+    replication ``k`` is the same whatever the number of replications.
 
-    With ``periods == replications == 1`` (one appraisal period) the result is a DataFrame with
-    one row per employee: identity/organisation (pseudonymous), measured indicators, ratings,
-    score, predikat, TPP, and ``sim_*`` truth columns (synthetic workforces only);
-    ``DataFrame.attrs`` carries the scenario name and hash, seed and the distribution report.
-    Otherwise a :class:`~kinerja_sim.dynamics.Simulation` with every period and replication
-    (its ``final`` attribute is that same table for the last period of replication 0).
+    ``panel=False`` skips what only multi-period analysis reads (the per-period panel, service
+    series and the stability re-measurement): the result then carries ``.final`` and ``.moved``
+    only, which is what scoring a national workforce once needs (memory).
 
-    A real (loaded) workforce has no latent traits: it is scored as observed, one period.
+    A real (loaded) workforce has no latent traits: it is scored as observed, one period and one
+    replication; its panel holds the observable series only (score, merit, predikat,
+    predikat_raw, tpp_total).
     """
-    from kinerja_sim.dynamics import run
-
+    if periods < 1 or replications < 1:
+        raise ValueError("periods and replications must be at least 1")
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     wf = resolve_workforce(workforce, sc)
     seed = sc.spec.seed if seed is None else seed
-    if not wf.is_synthetic:
-        if periods != 1 or replications != 1:
-            raise ValueError("a real workforce is scored as observed: one period, one replication")
-        org = org_context(wf, sc)
-        result, allowance = score_period(wf.observed, org, sc)
-        return results_frame(wf, wf.observed, result, allowance, None, sc, seed)
-    single = periods == 1 and replications == 1
-    sim = run(wf, sc, seed, periods=periods, replications=replications, final_only=single)
-    return sim.final if single else sim
+    if wf.is_synthetic:
+        return run(wf, sc, seed, periods=periods, replications=replications,
+                   final_only=not panel)
+    if periods != 1 or replications != 1:
+        raise ValueError("a real workforce is scored as observed: one period, one replication")
+    return _score_observed(wf, sc, seed)
+
+
+def _score_observed(wf: Workforce, sc: Scenario, seed: int) -> Simulation:
+    org = scoring.org_context(wf, sc)
+    result, allowance = scoring.score_period(wf.observed, org, sc)
+    final = scoring.results_frame(wf, wf.observed, result, allowance, None, sc, seed)
+    observed = {"score": result.score, "merit": result.merit, "predikat": result.predikat,
+                "predikat_raw": result.predikat_raw, "tpp_total": allowance["tpp_total"]}
+    moved = np.array([[int((result.predikat != result.predikat_raw).sum())]], dtype=np.int64)
+    return Simulation(scenario=sc, seed=seed, periods=1, replications=1,
+                      employees=wf.employees[list(EMPLOYEE_COLUMNS)], labels=result.labels,
+                      panel={k: np.asarray(v, dtype=np.float64).reshape(1, 1, -1)
+                             for k, v in observed.items()},
+                      service={}, flip_rate=np.full(1, np.nan), moved=moved, final=final)
 
 
 def resolve_workforce(workforce: Workforce | str | None, sc: Scenario) -> Workforce:
+    """The workforce a run uses: the one given, a profile by name, or the scenario's own."""
     from kinerja_sim.workforce import synthesize
 
     if isinstance(workforce, Workforce):
@@ -117,47 +76,3 @@ def resolve_workforce(workforce: Workforce | str | None, sc: Scenario) -> Workfo
     spec = sc.spec.workforce
     profile = workforce or spec.profile
     return synthesize(profile, seed=spec.seed, n=spec.n, observed=False)
-
-
-def results_frame(wf: Workforce, m: Measurements, result: SchemeResult,
-                  allowance: dict[str, np.ndarray], truth: PeriodTruth | None, sc: Scenario,
-                  seed: int) -> pd.DataFrame:
-    """Assemble the per-employee result table (no latent trait, no NIP, no name)."""
-    cols: dict[str, object] = {c: wf.employees[c] for c in EMPLOYEE_COLUMNS}
-    empty = len(m.indicator_names)  # an empty slot (-1) is the category ""
-    for k in range(m.indicator.shape[1]):
-        code = m.indicator[:, k]
-        cols[f"iki{k + 1}_indikator"] = pd.Categorical.from_codes(
-            np.where(code >= 0, code, empty), categories=[*m.indicator_names, ""])
-        # copies: contiguous columns that never alias the caller's (n, K) arrays
-        cols[f"iki{k + 1}_target"] = m.target[:, k].copy()
-        cols[f"iki{k + 1}_realisasi"] = m.realisation[:, k].copy()
-    cols["perilaku_mean"] = m.perilaku.mean(axis=1)
-    if result.rating_hasil is not None:
-        cols["rating_hasil_kerja"] = pd.Categorical.from_codes(result.rating_hasil,
-                                                               categories=list(RATING_LEVELS))
-    if result.rating_perilaku is not None:
-        cols["rating_perilaku"] = pd.Categorical.from_codes(result.rating_perilaku,
-                                                            categories=list(RATING_LEVELS))
-    cols["score"] = result.score
-    for key, value in result.extra.items():
-        cols[key] = value
-    cols["predikat_code"] = result.predikat.astype(np.int8)
-    cols["predikat"] = pd.Categorical.from_codes(result.predikat, categories=list(result.labels),
-                                                 ordered=True)
-    cols["predikat_raw"] = pd.Categorical.from_codes(result.predikat_raw,
-                                                     categories=list(result.labels), ordered=True)
-    cols["moved_by_distribution"] = result.predikat != result.predikat_raw
-    for key, value in allowance.items():
-        cols[key] = value
-    if truth is not None:
-        cols["sim_true_contribution"] = truth.contribution
-        results = np.empty(len(truth.contribution))
-        for b in row_blocks(results.size):  # no full-size temporaries
-            results[b] = np.nanmean(truth.performance[b], axis=1)
-        cols["sim_true_results"] = results
-        cols["sim_true_behaviour"] = truth.behaviour
-    df = pd.DataFrame(cols, copy=False)  # one block per column: no consolidation copy
-    df.attrs.update(scenario=sc.name, scenario_hash=sc.hash, seed=seed,
-                    scheme=sc.spec.scheme.name, adjustment=result.adjustment)
-    return df

@@ -80,16 +80,23 @@ def test_compare_prints_headline_and_writes_workbook(tmp_path):
     assert not list(tmp_path.glob(".banding*"))  # no temporary file left behind
 
 
-def test_interrupted_write_leaves_no_file(tmp_path):
+def test_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
     from kinerja_sim.report import write_sheets
 
-    class Boom(pd.DataFrame):
-        def to_excel(self, *a, **k):
+    calls = []
+    real_to_excel = pd.DataFrame.to_excel
+
+    def interrupted_on_second_sheet(self, *a, **k):
+        calls.append(1)
+        if len(calls) == 2:
             raise KeyboardInterrupt
+        return real_to_excel(self, *a, **k)
 
     target = tmp_path / "hasil.xlsx"
+    monkeypatch.setattr(pd.DataFrame, "to_excel", interrupted_on_second_sheet)
     with pytest.raises(KeyboardInterrupt):
-        write_sheets(target, {"a": pd.DataFrame({"x": [1]}), "b": Boom({"y": [2]})})
+        write_sheets(target, {"a": pd.DataFrame({"x": [1]}), "b": pd.DataFrame({"y": [2]})})
+    monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
     write_sheets(target, {"a": pd.DataFrame({"x": [1]})})
     assert target.stat().st_mode & 0o044  # readable like any ordinary file

@@ -118,7 +118,7 @@ def test_org_predikat_changes_the_curve(small_workforce):
     # an OPD rated Butuh Perbaikan must get >= 60 % Butuh Perbaikan (SE MenPANRB 03/2023)
     sc = load_scenario("permenpanrb_6_2022_kurva",
                        {"organisation.by_opd": {"Dinas Pendidikan": "Butuh Perbaikan"}})
-    df = simulate(small_workforce, sc)
+    df = simulate(small_workforce, sc).final
     staff = df[(df["opd"] == "Dinas Pendidikan") & ~df["is_opd_head"]]
     assert (staff["predikat"] == "Butuh Perbaikan").mean() >= 0.60
     assert (staff["predikat"] == "Sangat Baik").mean() <= 0.10

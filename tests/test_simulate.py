@@ -17,16 +17,16 @@ def kurva():
 
 
 def test_same_inputs_same_result_and_seed_matters(binjai, kurva):
-    a = simulate(binjai, kurva, seed=5)
-    b = simulate(binjai, kurva, seed=5)
-    c = simulate(binjai, kurva, seed=6)
+    a = simulate(binjai, kurva, seed=5).final
+    b = simulate(binjai, kurva, seed=5).final
+    c = simulate(binjai, kurva, seed=6).final
     pd.testing.assert_frame_equal(a, b)
     assert not a["predikat"].equals(c["predikat"])
     assert a.attrs["scenario_hash"] == kurva.hash and a.attrs["seed"] == 5
 
 
 def test_result_columns(binjai, kurva):
-    df = simulate(binjai, kurva)
+    df = simulate(binjai, kurva).final
     assert len(df) == binjai.n
     for col in ["employee_id", "opd", "rating_hasil_kerja", "rating_perilaku", "predikat",
                 "predikat_raw", "tpp_total", "iki1_target", "iki1_realisasi",
@@ -41,7 +41,7 @@ def test_result_columns(binjai, kurva):
 
 
 def test_distribution_curve_holds_in_every_opd(binjai, kurva):
-    df = simulate(binjai, kurva)
+    df = simulate(binjai, kurva).final
     staff = df[~df["is_opd_head"]]
     for opd, g in staff.groupby("opd", observed=True):
         shares = g["predikat"].value_counts(normalize=True)
@@ -53,7 +53,7 @@ def test_distribution_curve_holds_in_every_opd(binjai, kurva):
 
 
 def test_scores_track_truth(binjai):
-    df = simulate(binjai, load_scenario("pp30_2019_70_30"))
+    df = simulate(binjai, load_scenario("pp30_2019_70_30")).final
     r = np.corrcoef(df["score"], df["sim_true_contribution"])[0, 1]
     assert 0.3 < r < 0.95
 
@@ -65,7 +65,7 @@ def test_real_workforce_is_scored_as_observed(small_workforce, tmp_path):
     path = tmp_path / "pegawai.xlsx"
     export_workforce(small_workforce, path)
     real = load_workforce(path, salt="s")
-    df = simulate(real, load_scenario("permenpanrb_6_2022_kurva"))
+    df = simulate(real, load_scenario("permenpanrb_6_2022_kurva")).final
     assert len(df) == small_workforce.n
     assert not any(c.startswith("sim_") for c in df.columns)
     with pytest.raises(ValueError, match="one period"):

@@ -1,52 +1,19 @@
-"""Report files (Excel for now): written atomically so an interrupted run leaves no half file.
+"""Comparison tables and figures: the headline text table, trajectories, the comparison workbook.
 
 Only pseudonymous, aggregated or simulation tables are written; group cells with fewer than 10
-employees are suppressed by the tables themselves (see :mod:`kinerja_sim.outcomes`).
+employees are suppressed by the tables themselves (see :mod:`kinerja_sim.outcomes`). Every file
+goes through :mod:`kinerja_sim.report.files` (atomic, formula-inert).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Mapping
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kinerja_sim.labels import t
-
-
-@contextmanager
-def atomic_path(path: str | Path):
-    """Yield a temporary path next to ``path``; move it into place only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame]) -> Path:
-    """Write DataFrames to one .xlsx (one sheet each) or, for .csv, the first one only."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        if path.suffix.lower() == ".csv":
-            next(iter(sheets.values())).to_csv(tmp, index=False, encoding="utf-8")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                for name, df in sheets.items():
-                    df.to_excel(xw, sheet_name=name[:31], index=False)
-    return path
+from kinerja_sim.report.files import write_sheets
 
 
 def labelled_metrics(df: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
@@ -81,14 +48,6 @@ def plot_trajectories(simulations, keys=DEFAULT_TRAJECTORIES, lang: str = "id"):
     axes[0][0].legend(fontsize=7)
     fig.tight_layout()
     return fig
-
-
-def save_figure(fig, path: str | Path) -> Path:
-    """Save a figure atomically (PNG by default)."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png")
-    return path
 
 
 def _fmt(x: float) -> str:
