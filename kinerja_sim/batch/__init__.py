@@ -1,0 +1,1 @@
+"""The analysts' face: the papermill batch runner and parameter sweeps (above the engine)."""
