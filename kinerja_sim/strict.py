@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.params import deep_merge
+from kinerja_sim.yaml_safe import short
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -20,7 +21,9 @@ M = TypeVar("M", bound=BaseModel)
 class StrictModel(BaseModel):
     """Base for parameter blocks: unknown keys are errors; ``reference``/``note`` allowed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN / infinity are never parameter values: they would surface later as a numpy error
+    # blaming the data (issue 9)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     reference: str | None = None
     note: str | None = None
@@ -30,16 +33,22 @@ def problems_from_validation(err: ValidationError, file: str, prefix: str = "") 
     """Turn a pydantic ``ValidationError`` into one :class:`Problem` per failing key path."""
     out = []
     for e in err.errors():
-        path = ".".join(str(p) for p in e["loc"])
+        path = ".".join(_short_key(p) for p in e["loc"])
         if prefix:
             path = f"{prefix}.{path}" if path else prefix
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown key"
         elif "input" in e and e["type"] != "missing":
-            msg = f"{msg}; got {e['input']!r}"
+            msg = f"{msg}; got {short(e['input'])}"
         out.append(Problem(file=file, location=path, message=msg))
     return out
+
+
+def _short_key(part: object) -> str:
+    """A key path segment, cut so that a pasted blob used as a key is not echoed whole."""
+    text = str(part)
+    return text if len(text) <= 40 else short(text, 40)
 
 
 def validate_model(model: type[M], data: Any, file: str = "<parameters>", prefix: str = "") -> M:
