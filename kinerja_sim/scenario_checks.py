@@ -94,7 +94,7 @@ def suggest(name: object, candidates) -> str:
     close = difflib.get_close_matches(str(name), cands, n=1, cutoff=0.6)
     if close:
         return f"{close[0]!r}, the closest real name"
-    listed = ", ".join(cands[:12]) + (", ..." if len(cands) > 12 else "")
+    listed = ", ".join(cands[:6]) + (", ..." if len(cands) > 6 else "")
     return f"one of: {listed}"
 
 
@@ -113,7 +113,27 @@ def scenario_problems(sc: Any, data: dict, workforce: Any = None) -> list[Proble
     except InputError as err:
         return [Problem(file, "workforce.profile", p.message, expected=p.expected)
                 for p in err.problems]
-    return name_problems(sc, names) + inert_problems(sc, data, names)
+    return domain_problems(sc) + name_problems(sc, names) + inert_problems(sc, data, names)
+
+
+def domain_problems(sc: Any) -> list[Problem]:
+    """Domains that span several keys (single-key domains are in the pydantic models)."""
+    file = sc.source
+    out: list[Problem] = []
+    tb = sc.rater_params.true_behaviour
+    if tb.ability == tb.effort == tb.psm == 0:
+        out.append(Problem(file, "raters.true_behaviour", "the weights are all 0",
+                           expected="at least one weight > 0 (true behaviour is their mix)"))
+    cat = sc.catalogue
+    bands = [("measurement.defaults.data_quality", cat.defaults.data_quality)]
+    bands += [(f"measurement.indicators.{_seg(k)}.data_quality", i.data_quality)
+              for k, i in cat.indicators.items() if i.data_quality is not None]
+    for where, dq in bands:
+        total = dq.missing + dq.mis_entered + dq.inflated
+        if total > 1:
+            out.append(Problem(file, where, f"missing + mis_entered + inflated = {total:g} > 1",
+                               expected="shares of records that sum to at most 1"))
+    return out
 
 
 def _names(sc: Any, workforce: Any) -> WorkforceNames:

@@ -7,9 +7,9 @@ and a ``note`` (e.g. "[M] assumption"), which the code ignores and the docs prin
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.params import deep_merge
@@ -63,3 +63,12 @@ def merged_params(model: type[M], defaults: dict, overrides: dict | None, file: 
                   prefix: str) -> M:
     """Packaged defaults deep-merged with scenario overrides, then validated strictly."""
     return validate_model(model, deep_merge(defaults, overrides or {}), file, prefix)
+
+
+# Parameter domains, shared by the parameter models (docs/model.md "Parameter domains"). A value
+# outside its domain is an InputError naming the key path, before anything runs.
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Probability = Annotated[float, Field(ge=0, le=1)]
+Rating = Annotated[float, Field(ge=0, le=100)]
+Period = Annotated[int, Field(ge=0, le=1000)]

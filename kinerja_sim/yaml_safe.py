@@ -53,14 +53,14 @@ _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq"
 
 
 def short(value: Any, limit: int = 60) -> str:
-    """``repr`` of ``value`` cut to ``limit`` characters: error messages never echo a whole input."""
+    """``repr`` of ``value`` cut to ``limit`` characters: messages never echo a whole input."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass
 class YamlProblem(Exception):
-    """What is wrong, where: ``path`` is a dotted key path ("" for the document), ``line`` 1-based."""
+    """What is wrong and where: ``path`` a dotted key path ("" = the document), ``line`` 1-based."""
 
     message: str
     path: str = ""
