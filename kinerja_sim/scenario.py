@@ -182,7 +182,7 @@ def _resolve_extends(path: Path, problems: list[Problem], seen: tuple[Path, ...]
         return None
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
-        problems.append(Problem(_label(path), "extends", f"circular extends: {short(chain, 300)}"))
+        problems.append(Problem(_label(path), "extends", f"circular extends: {chain[:300]}"))
         return None
     if len(seen) >= MAX_EXTENDS:
         problems.append(Problem(_label(path), "extends",
@@ -220,8 +220,11 @@ def _locate(ref: str, relative_to: Path) -> Path:
     candidate = Path(ref)
     if not candidate.is_absolute():
         candidate = relative_to / candidate
-    if not candidate.suffix:
-        candidate = candidate.with_suffix(".yaml")
+    try:
+        if not candidate.suffix and not candidate.is_dir():
+            candidate = candidate.with_suffix(".yaml")
+    except (OSError, ValueError):
+        pass  # reported when the file is read
     return candidate
 
 
