@@ -246,8 +246,9 @@ def parse_override(text: str) -> tuple[str, Any]:
 
 
 def apply_overrides(data: dict, overrides: dict[str, Any]) -> dict:
-    """Apply dotted-path overrides (creating intermediate mappings). The value replaces what
-    was at that path: a mapping value replaces the whole mapping there, it does not merge."""
+    """Apply dotted-path overrides (creating intermediate mappings), with the merge rule of
+    ``extends:``: a mapping value merges into the mapping at that path key by key; any other
+    value (a list included) replaces what was there."""
     out = deep_merge(data, {})
     for dotted, value in overrides.items():
         node = out
@@ -256,7 +257,11 @@ def apply_overrides(data: dict, overrides: dict[str, Any]) -> dict:
             if not isinstance(node.get(part), dict):
                 node[part] = {}
             node = node[part]
-        node[parts[-1]] = value
+        last = parts[-1]
+        if isinstance(value, dict) and isinstance(node.get(last), dict):
+            node[last] = deep_merge(node[last], value)
+        else:
+            node[last] = deep_merge({"v": value}, {})["v"]
     return out
 
 
@@ -300,7 +305,10 @@ def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = 
             why = _bad_reference(ref)
             if why:
                 raise InputError([Problem(file, "extends", f"{why}; got {short(ref)}")])
-            base = _resolve_extends(find_scenario(ref), problems)
+            target = find_scenario(ref)  # a path, or relative to the bundled scenarios/
+            if not target.exists():
+                target = _locate(ref, SCENARIO_DIR)
+            base = _resolve_extends(target, problems)
             data = inherit(base or {}, data)
     else:
         path = find_scenario(source)

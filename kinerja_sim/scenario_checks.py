@@ -41,6 +41,8 @@ class WorkforceNames:
     rumpun: tuple[str, ...]
     #: rumpun -> indicator names its employees hold (None: not known, not checked)
     held: dict[str, frozenset[str]] | None = None
+    #: kelas jabatan that occur (None: not known)
+    kelas: frozenset[int] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -60,8 +62,12 @@ def profile_names(profile: str, n: int | None = None) -> WorkforceNames:
     for r in rumpun:
         a = cat.assignment.by_rumpun.get(r)
         held[r] = frozenset(structural | set(a.utama + a.tambahan if a else ()))
+    kelas: set[int] = set()
+    for k in prof.demographics.kelas_jabatan.values():
+        lo, hi = (k, k) if isinstance(k, int) else k
+        kelas.update(range(lo, hi + 1))
     return WorkforceNames(f"profile {profile}", tuple(dict.fromkeys(units["opd"])), rumpun,
-                          held)
+                          held, frozenset(kelas))
 
 
 def workforce_names(wf: Any) -> WorkforceNames:
@@ -85,7 +91,8 @@ def workforce_names(wf: Any) -> WorkforceNames:
         for r, rname in enumerate(rumpun):
             c = np.unique(code[rcode == r])
             held[rname] = frozenset(names[i] for i in c if 0 <= i < len(names))
-    return WorkforceNames(short(wf.source, 60), opds, rumpun, held)
+    kelas = frozenset(int(k) for k in np.unique(e["kelas_jabatan"].to_numpy()))
+    return WorkforceNames(short(wf.source, 60), opds, rumpun, held, kelas)
 
 
 def suggest(name: object, candidates) -> str:
@@ -178,6 +185,16 @@ def name_problems(sc: Any, names: WorkforceNames) -> list[Problem]:
 
     if sc.spec.scheme.name == "weighted_kpi":
         out += _weight_problems(sc, names)
+    cat = sc.catalogue
+    groups = {"structural": cat.assignment.structural, **{
+        f"by_rumpun.{_seg(r)}": a for r, a in cat.assignment.by_rumpun.items()}}
+    for gname, a in groups.items():
+        for part in ("utama", "tambahan"):
+            for i, x in enumerate(getattr(a, part)):
+                if x not in cat.indicators:
+                    out.append(Problem(file, f"measurement.assignment.{gname}.{part}.{i}",
+                                       f"unknown indicator {short(x)}",
+                                       expected=suggest(x, cat.names)))
     for g in sc.behaviour_params.valence.gaji_pokok:
         if g not in GOLONGAN:
             out.append(Problem(file, f"behaviour.valence.gaji_pokok.{_seg(g)}",
@@ -281,6 +298,37 @@ def _rules(sc: Any, names: WorkforceNames) -> list[tuple[tuple, str, frozenset]]
                "(scheme.params.distribution.enabled: false)")
         rules.append((("organisation",), f"organisation predikat are read by the curve only: "
                       f"{why}", none))
+    if dist is not None and dist.enabled:
+        o = sc.spec.organisation
+        in_use = {o.default, *o.by_opd.values()}
+        for label in dist.rules:
+            if label not in in_use:
+                rules.append((("scheme", "params", "distribution", "rules", label),
+                              f"no OPD has organisation predikat {label!r} (organisation: "
+                              f"default {o.default!r}, by_opd sets {sorted(o.by_opd.values())})",
+                              none))
+    if names.kelas is not None:
+        for k in sc.tpp_params.base_amount.by_kelas:
+            if k not in names.kelas:
+                rules.append((("tpp", "base_amount", "by_kelas", k),
+                              f"no employee in the workforce ({names.source}) has kelas {k}",
+                              none))
+    no_inflation = max(0.0, 1 - ro.audit.inflation_reduction * ro.audit.probability) == 0
+    cat = sc.catalogue
+    for name, ind in cat.indicators.items():
+        dq = ind.data_quality or cat.defaults.data_quality
+        if dq.inflated == 0 or no_inflation:
+            why = ("audits prevent all inflation" if no_inflation else
+                   f"indicator {name!r} is never inflated (data_quality.inflated is 0)")
+            rules.append((("measurement", "indicators", name, "data_quality",
+                           "inflation_factor"), why, none))
+    pw = sc.behaviour_params.justice.procedural_weights
+    if ro.voice == 0:
+        rules.append((("behaviour", "justice", "procedural_weights", "voice"),
+                      "there is no appeal channel (rollout.voice is 0)", none))
+    if pw.voice == 0:
+        rules.append((("rollout", "voice"), "behaviour.justice.procedural_weights.voice is 0",
+                      none))
     if ro.sosialisasi.coverage == 0:
         why = "sosialisasi reaches no one (rollout.sosialisasi.coverage is 0)"
         rules += [(("rollout", "sosialisasi", "start_period"), why, none),
@@ -388,8 +436,9 @@ def _get(tree: Any, path: tuple) -> Any:
 
 
 def _matches(pattern: tuple, path: tuple) -> bool:
-    return len(path) >= len(pattern) and all(p in ("*", k) for p, k in zip(pattern, path,
-                                                                          strict=False))
+    # keys compare as text: ``--set tpp.base_amount.by_kelas.13=...`` writes the key "13"
+    return len(path) >= len(pattern) and all(p == "*" or str(p) == str(k)
+                                             for p, k in zip(pattern, path, strict=False))
 
 
 def inert_problems(sc: Any, data: dict, names: WorkforceNames) -> list[Problem]:
