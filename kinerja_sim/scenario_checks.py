@@ -477,3 +477,128 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - incomparable values simply differ
         return False
+
+
+# ------------------------------------------------------------------ domains, for the docs
+
+
+def domains_markdown() -> str:
+    """The "Parameter domains" table of docs/model.md, generated from the models."""
+    lines = ["| Key | Domain |", "|---|---|"]
+    lines += [f"| `{path}` | {text} |" for path, text in parameter_domains()]
+    return "\n".join(lines)
+
+
+def parameter_domains() -> list[tuple[str, str]]:
+    """``(key path, domain)`` of every number, flag and choice a scenario can set, read off the
+    pydantic models (docs/model.md "Parameter domains" is this list; a test compares them).
+
+    ``*`` stands for any key of a mapping (an indicator name, a rumpun, a golongan...).
+    """
+    from kinerja_sim import behaviour, indicators, raters
+    from kinerja_sim.scenario import ScenarioSpec
+    from kinerja_sim.schemes import SCHEMES, tpp
+
+    out: list[tuple[str, str]] = []
+    spec_fields = {k: v for k, v in ScenarioSpec.model_fields.items()
+                   if k in ("seed", "target_ambition", "workforce")}
+    for name, f in spec_fields.items():
+        _walk_field(name, f.annotation, f.metadata, out)
+    _walk_model("raters", raters.RaterParams, out)
+    _walk_model("measurement", indicators.Catalogue, out)
+    _walk_model("behaviour", behaviour.Params, out)
+    _walk_model("rollout", behaviour.Rollout, out)
+    _walk_model("tpp", tpp.Params, out)
+    for scheme, module in SCHEMES.items():
+        _walk_model(f"scheme.params ({scheme})", module.Params, out)
+    return out
+
+
+def _walk_model(prefix: str, model: Any, out: list) -> None:
+    for name, f in model.model_fields.items():
+        if name in _DOC_KEYS or name.endswith("_note"):
+            continue
+        _walk_field(f"{prefix}.{name}", f.annotation, f.metadata, out)
+
+
+def _walk_field(path: str, ann: Any, metadata: list, out: list) -> None:
+    import typing
+
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(ann)
+    args = typing.get_args(ann)
+    if origin is typing.Annotated:
+        _walk_field(path, args[0], [*metadata, *args[1:]], out)
+        return
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            _walk_field(path, inner[0], metadata, out)
+            if out and out[-1][0] == path:
+                out[-1] = (path, out[-1][1] + " or null")
+            return
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        _walk_model(path, ann, out)
+        return
+    if origin is dict:
+        _walk_field(f"{path}.*", args[1], [], out)
+        return
+    if origin in (list, tuple):
+        elem = args[0] if args else Any
+        shape, lo, hi = "", None, None
+        for m in metadata:
+            lo = getattr(m, "min_length", None) if lo is None else lo
+            hi = getattr(m, "max_length", None) if hi is None else hi
+        if lo is not None or hi is not None:
+            shape = (f"{lo} values" if lo == hi else
+                     f"{lo or 0}..{hi if hi is not None else 'n'} values")
+        if origin is tuple:
+            shape = f"{len(args)} values"
+        if isinstance(elem, type) and issubclass(elem, BaseModel):
+            _walk_model(f"{path}.*", elem, out)
+            return
+        text = _domain_text(elem, [])
+        out.append((path, f"list of {shape + ', each ' if shape else ''}{text}"))
+        return
+    out.append((path, _domain_text(ann, metadata)))
+
+
+def _domain_text(ann: Any, metadata: list) -> str:
+    import typing
+
+    if typing.get_origin(ann) is typing.Annotated:
+        args = typing.get_args(ann)
+        return _domain_text(args[0], [*metadata, *args[1:]])
+    if typing.get_origin(ann) is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(ann))
+    if ann is bool:
+        return "true / false"
+    if ann is str:
+        return "text"
+    lo = hi = None
+    lo_open = hi_open = False
+    flat = []
+    for m in metadata:  # Field(...) inside Annotated[...] carries its constraints in .metadata
+        flat += [m, *getattr(m, "metadata", [])]
+    for m in flat:
+        for attr, is_lo, is_open in (("ge", True, False), ("gt", True, True),
+                                     ("le", False, False), ("lt", False, True)):
+            v = getattr(m, attr, None)
+            if v is not None:
+                if is_lo:
+                    lo, lo_open = v, is_open
+                else:
+                    hi, hi_open = v, is_open
+    kind = "whole number" if ann is int else "number"
+
+    def num(v: float) -> str:
+        return "2^53" if v == 2**53 else f"{v:,}" if isinstance(v, int) else f"{v:g}"
+
+    if lo is None and hi is None:
+        return f"any finite {kind}"
+    if lo is not None and hi is not None:
+        return f"{kind} in {'(' if lo_open else '['}{num(lo)}, {num(hi)}{')' if hi_open else ']'}"
+    if lo is not None:
+        return f"{kind} {'>' if lo_open else '>='} {num(lo)}"
+    return f"{kind} {'<' if hi_open else '<='} {num(hi)}"
