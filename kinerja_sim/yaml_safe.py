@@ -36,13 +36,13 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-#: Largest scenario file accepted, in bytes (the bundled ones are 1-2 kB; parsing 64 kB of
-#: YAML takes well under the 1 s budget even on a busy machine).
-MAX_BYTES = 64 * 1024
+#: Largest scenario file accepted, in bytes (the bundled ones are 1-2 kB; the densest 32 kB
+#: file parses in well under the 1 s budget even on a busy machine: benchmarks/scenario_parse.py).
+MAX_BYTES = 32 * 1024
 #: Deepest nesting of mappings/sequences (the deepest packaged key path has 7 levels).
 MAX_DEPTH = 24
 #: Most nodes in one document (bounds construction and validation time).
-MAX_NODES = 20_000
+MAX_NODES = 10_000
 #: Longest scalar (a description is a few hundred characters).
 MAX_SCALAR_CHARS = 10_000
 #: Integers beyond this magnitude are not a plausible parameter (and 2**53 loses precision).
@@ -242,8 +242,12 @@ def _scalar(loader: StrictLoader, event: ScalarEvent, keys: tuple) -> Any:
         raise YamlProblem(f"value longer than {MAX_SCALAR_CHARS:,} characters", _path(keys),
                           line, col)
     tag = event.tag
+    if tag is None and event.style in ("'", '"'):
+        return event.value  # a quoted scalar is a string (the fast path of most keys/texts)
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _TAG + "str":
+        return event.value
     if tag == _TAG + "timestamp":
         return event.value  # a date-like string stays the string it was written as
     if tag not in _ALLOWED_TAGS:

@@ -5,7 +5,7 @@ changes the simulated result or validation reported it as inert."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -157,8 +157,9 @@ BASES = ("status_quo", "kpi_objektif_binjai_rollout", "pp46_2011", "pp30_2019_60
          "permenpanrb_6_2022_kurva")
 PERIODS = 3
 #: Value-dependent effects that validation cannot see without running, listed in
-#: docs/scenarios.md §4: caps that may not bind for the run's draws.
-CAPS = ("measurement.attendance.working_days", "behaviour.effort_cost.max_change")
+#: docs/scenarios.md §4: bounds that may not bind for the run's draws.
+CAPS = ("measurement.attendance.working_days", "behaviour.effort_cost.max_change",
+        "scheme.params.distribution.min_group_size")
 
 
 def _blocks(sc) -> dict:
@@ -179,7 +180,7 @@ def _numeric_leaves(tree, path=()):
         yield path, tree
 
 
-@lru_cache(maxsize=None)
+@cache
 def _leaves(base: str) -> tuple:
     sc = load_scenario(base)
     out = []
@@ -203,7 +204,7 @@ def _fingerprint(sim) -> np.ndarray:
     return np.nan_to_num(np.concatenate(parts), nan=-7.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _base_run(base: str, wf_id: int):
     return _fingerprint(simulate(_WF[wf_id], load_scenario(base), seed=3, periods=PERIODS))
 
@@ -245,3 +246,25 @@ def test_a_valid_override_changes_the_result_or_validation_says_it_is_inert(
     ref = _base_run(base, id(small_workforce))
     assert got.shape != ref.shape or not np.array_equal(got, ref), (
         f"{base}: {key} -> {value!r} validated but changed nothing")
+
+
+def test_weighted_kpi_yaml_example_names_real_indicators_and_rumpun():
+    import re
+
+    from kinerja_sim.params import load_yaml
+    from kinerja_sim.yaml_safe import load_text
+
+    note = load_yaml("schemes/weighted_kpi.yaml")["indicator_weights"]["note"]
+    example = re.search(r"Example: by_rumpun: (\{.*\})", note).group(1)
+    weights = load_text(example)
+    sc = load_scenario("kpi_objektif_binjai",
+                       {"scheme.params.indicator_weights.by_rumpun": weights})
+    assert sc.scheme_params.indicator_weights.by_rumpun["kesehatan"]["vaksinasi"] == 2.0
+
+
+def test_validate_command_accepts_every_bundled_scenario(capsys):
+    from pathlib import Path
+
+    files = sorted(str(p) for p in (Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count("valid") == len(files)
