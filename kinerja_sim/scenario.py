@@ -5,6 +5,11 @@ measurement, behaviour). ``extends:`` inherits a base scenario and ``--set a.b.c
 applies dotted-path overrides, the PolicyEngine way. Unknown keys are errors and every problem
 in a file is reported at once with its key path: a reform that silently does nothing is the
 worst failure a policy tool can have.
+
+Files are read by :mod:`kinerja_sim.yaml_safe` (no duplicate keys, NaN, aliases or unbounded
+depth/size), and a loaded scenario has passed every check a run would make
+(:mod:`kinerja_sim.scenario_checks`: names against the workforce, inert settings). Merging, for
+``extends:`` and overrides alike: mappings merge key by key, every other value replaces.
 """
 
 from __future__ import annotations
@@ -337,9 +342,7 @@ def _validate(data: dict, file: str, problems: list[Problem]) -> Scenario:
     spec = None
     try:
         spec = ScenarioSpec.model_validate(data)
-    except (ValidationError, RecursionError) as err:
-        if isinstance(err, RecursionError):
-            raise InputError([Problem(file, "", "nested too deeply")]) from None
+    except ValidationError as err:  # (depth is bounded by the reader: no RecursionError)
         problems.extend(problems_from_validation(err, file))
     blocks: dict[str, Any] = {}
     for key, build in _block_builders(data).items():

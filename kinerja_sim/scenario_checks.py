@@ -143,19 +143,21 @@ def domain_problems(sc: Any) -> list[Problem]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _profiles() -> tuple[str, ...]:
+    """Names of the packaged workforce profiles."""
+    from importlib import resources
+
+    return tuple(sorted(p.name[:-5] for p in resources.files("kinerja_sim").joinpath(
+        "data", "profiles").iterdir() if p.name.endswith(".yaml")))
+
+
 def _names(sc: Any, workforce: Any) -> WorkforceNames:
     if workforce is None or isinstance(workforce, str):
         spec = sc.spec.workforce
         profile = workforce or spec.profile
-        from kinerja_sim.params import load_yaml
-
-        try:
-            load_yaml(f"profiles/{profile}.yaml")
-        except (FileNotFoundError, OSError, ValueError):
-            from importlib import resources
-
-            known = sorted(p.name[:-5] for p in resources.files("kinerja_sim").joinpath(
-                "data", "profiles").iterdir() if p.name.endswith(".yaml"))
+        known = _profiles()
+        if profile not in known:
             raise InputError([Problem(sc.source, "workforce.profile",
                                       f"unknown workforce profile {short(profile)}",
                                       expected=suggest(profile, known))]) from None
@@ -402,12 +404,18 @@ def _rules(sc: Any, names: WorkforceNames) -> list[tuple[tuple, str, frozenset]]
 
 def _defaults(sc: Any) -> dict:
     """The packaged defaults of every block, as plain data (to tell a restated default)."""
+    return _defaults_for(sc.spec.scheme.name)
+
+
+@lru_cache(maxsize=8)
+def _defaults_for(scheme: str) -> dict:
+    """(Cached per scheme: packaged files do not change while a process runs; read-only.)"""
     from kinerja_sim import behaviour, indicators, raters
     from kinerja_sim.scenario import OrganisationSpec
     from kinerja_sim.schemes import get_scheme, tpp
 
     return {
-        "scheme": {"params": get_scheme(sc.spec.scheme.name).default_params().model_dump()},
+        "scheme": {"params": get_scheme(scheme).default_params().model_dump()},
         "tpp": tpp.params_from(None).model_dump(),
         "raters": raters.rater_params_from().model_dump(),
         "measurement": indicators.default_catalogue().model_dump(),
@@ -448,6 +456,9 @@ def inert_problems(sc: Any, data: dict, names: WorkforceNames) -> list[Problem]:
     known = set(defaults["measurement"]["indicators"])
     out: list[Problem] = []
     seen: set[str] = set()
+    by_block: dict[str, list] = {}
+    for rule in rules:
+        by_block.setdefault(rule[0][0], []).append(rule)
     for path, value in _leaves({k: v for k, v in data.items() if k in defaults}):
         where = ".".join(_seg(k) for k in path)
         if len(path) >= 3 and path[:2] == ("measurement", "indicators") \
@@ -458,7 +469,7 @@ def inert_problems(sc: Any, data: dict, names: WorkforceNames) -> list[Problem]:
                 out.append(Problem(sc.source, key, "has no effect: a new indicator added in a "
                                    "scenario is held by no employee. " + _PLAN))
             continue
-        for pattern, why, active in rules:
+        for pattern, why, active in by_block.get(path[0], ()):
             if not _matches(pattern, path):
                 continue
             if len(path) > len(pattern) and path[len(pattern)] in active:
