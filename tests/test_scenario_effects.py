@@ -268,3 +268,8 @@ def test_validate_command_accepts_every_bundled_scenario(capsys):
     files = sorted(str(p) for p in (Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
     assert main(["validate", *files]) == 0
     assert capsys.readouterr().out.count("valid") == len(files)
+
+
+def test_unknown_workforce_profile_is_an_error_with_a_suggestion():
+    (p,) = _problems("status_quo", {"workforce.profile": "binjia"})
+    assert p.location == "workforce.profile" and "'binjai'" in p.expected
