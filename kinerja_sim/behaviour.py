@@ -19,88 +19,97 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import Field
 from scipy.special import expit, ndtr
 
 from kinerja_sim.params import load_yaml
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import (
+    NonNegative,
+    Period,
+    Positive,
+    Probability,
+    StrictModel,
+    merged_params,
+)
 
 # ------------------------------------------------------------------ parameters
 
 
 class _Learning(StrictModel):
-    prior: float
-    learning_rate: float
+    prior: float = Field(ge=-1, le=1)
+    learning_rate: Probability
 
 
 class Expectancy(_Learning):
-    understanding_weight: float
+    prior: Probability  # an expectancy is a probability (instrumentality may be < 0)
+    understanding_weight: Probability
 
 
 class Valence(StrictModel):
-    gaji_pokok: dict[str, float]
+    gaji_pokok: dict[str, Positive]
     gaji_pokok_note: str | None = None
 
 
 class ProceduralWeights(StrictModel):
-    understanding: float
-    rater_consistency: float
-    voice: float
-    accuracy: float
+    understanding: NonNegative
+    rater_consistency: NonNegative
+    voice: NonNegative
+    accuracy: NonNegative
 
 
 class Justice(StrictModel):
-    self_view_bias_sd: float
-    self_view_noise_sd: float
-    distributive_learning_rate: float
+    self_view_bias_sd: float = Field(ge=-5, le=5)
+    self_view_noise_sd: NonNegative
+    distributive_learning_rate: Probability
     procedural_weights: ProceduralWeights
-    reference_leniency_sd: float
+    reference_leniency_sd: Positive
 
 
 class Psm(StrictModel):
-    crowding_out: float
-    recovery: float
+    crowding_out: NonNegative
+    recovery: Probability
 
 
 class EffortCost(StrictModel):
-    own: float
-    substitution: float
-    max_change: float
+    own: Positive
+    substitution: float = Field(ge=0, lt=1)  # C is positive definite
+    max_change: NonNegative
 
 
 class Gaming(StrictModel):
-    propensity: float
-    audit_deterrence: float
-    effort_cost: float
-    unmeasured_cost_share: float
+    propensity: NonNegative
+    audit_deterrence: NonNegative
+    effort_cost: NonNegative
+    unmeasured_cost_share: Probability
 
 
 class Resistance(StrictModel):
-    intercept: float
-    procedural_injustice: float
-    distributive_injustice: float
-    understanding: float
-    effort_penalty: float
-    data_quality_multiplier: float
-    threshold: float
+    intercept: float = Field(ge=-20, le=20)
+    procedural_injustice: NonNegative
+    distributive_injustice: NonNegative
+    understanding: NonNegative
+    effort_penalty: NonNegative
+    data_quality_multiplier: NonNegative
+    threshold: Probability
 
 
 class MotivationWeights(StrictModel):
-    extrinsic: float
-    psm: float
-    procedural: float
-    distributive: float
-    resistance: float
+    extrinsic: NonNegative
+    psm: NonNegative
+    procedural: NonNegative
+    distributive: NonNegative
+    resistance: float = Field(le=0)  # resistance lowers motivation
 
 
 class MotivationIndex(StrictModel):
     weights: MotivationWeights
-    demotivated_below: float
-    gaming_threshold: float
+    demotivated_below: float = Field(ge=-1, le=1)
+    gaming_threshold: Probability
 
 
 class TaskWeights(StrictModel):
-    utama_relative_weight: float
-    hasil_share_6_2022: float
+    utama_relative_weight: NonNegative
+    hasil_share_6_2022: Probability
 
 
 class Params(StrictModel):
@@ -110,8 +119,8 @@ class Params(StrictModel):
     valence: Valence
     justice: Justice
     psm: Psm
-    intrinsic_weight: float
-    extrinsic_weight: float
+    intrinsic_weight: NonNegative
+    extrinsic_weight: NonNegative
     effort_cost: EffortCost
     gaming: Gaming
     resistance: Resistance
@@ -119,35 +128,35 @@ class Params(StrictModel):
 
 
 class Sosialisasi(StrictModel):
-    coverage: float
-    start_period: int
-    understanding_gain: float
+    coverage: Probability
+    start_period: Period
+    understanding_gain: Probability
 
 
 class RaterTraining(StrictModel):
     enabled: bool
-    start_period: int
-    leniency_sd_factor: float
-    leniency_mean_factor: float
-    error_factor: float
+    start_period: Period
+    leniency_sd_factor: NonNegative
+    leniency_mean_factor: NonNegative
+    error_factor: NonNegative
 
 
 class Audit(StrictModel):
-    probability: float
-    inflation_reduction: float
+    probability: Probability
+    inflation_reduction: Probability
 
 
 class Pilot(StrictModel):
     opds: list[str]
-    full_rollout_period: int
+    full_rollout_period: Period
 
 
 class Rollout(StrictModel):
-    understanding_baseline: float
+    understanding_baseline: Probability
     sosialisasi: Sosialisasi
     rater_training: RaterTraining
     audit: Audit
-    voice: float
+    voice: Probability
     pilot: Pilot
 
 

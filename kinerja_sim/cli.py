@@ -128,8 +128,9 @@ def cmd_score(args) -> int:
     from kinerja_sim.simulate import simulate
     from kinerja_sim.workforce import load_workforce
 
-    sc = load_scenario(find_scenario(args.scenario))
     wf = load_workforce(args.data, salt=args.salt, sheet=args.sheet)
+    # names in the scenario are checked against this file's OPDs and rumpun, not the profile's
+    sc = load_scenario(find_scenario(args.scenario), workforce=wf)
     df = simulate(wf, sc).final
     table = predikat_by_opd(df)
     print(t("message.per_opd_title", args.lang))
@@ -165,6 +166,8 @@ def cmd_validate(args) -> int:
         path = Path(name)
         try:
             if path.suffix.lower() in SCENARIO_SUFFIXES:
+                # every check a run makes: schema, domains, names against the workforce
+                # profile the scenario names, settings a run would not read
                 load_scenario(path)
             elif path.suffix.lower() in DATA_SUFFIXES:
                 load_workforce(path)

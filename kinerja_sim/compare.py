@@ -116,8 +116,11 @@ def compare_scenarios(scenarios: list[str | Path | Scenario], baseline: str | Pa
 
     from kinerja_sim.simulate import resolve_workforce, simulate
 
-    base_sc = baseline if isinstance(baseline, Scenario) else load_scenario(baseline)
-    scs = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    # names are checked against the workforce the run uses (default: each scenario's profile)
+    base_sc = baseline if isinstance(baseline, Scenario) else load_scenario(
+        baseline, workforce=workforce)
+    scs = [s if isinstance(s, Scenario) else load_scenario(s, workforce=workforce)
+           for s in scenarios]
     scs = [s for s in scs if s.hash != base_sc.hash]
     wf = resolve_workforce(workforce, base_sc)
     seed = base_sc.spec.seed if seed is None else seed

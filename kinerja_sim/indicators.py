@@ -14,10 +14,17 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from kinerja_sim._blocks import row_blocks
 from kinerja_sim.params import load_yaml
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import (
+    NonNegative,
+    Positive,
+    Probability,
+    StrictModel,
+    merged_params,
+)
 
 
 class Label(StrictModel):
@@ -26,15 +33,15 @@ class Label(StrictModel):
 
 
 class Drivers(StrictModel):
-    ability: float
-    effort: float
+    ability: NonNegative
+    effort: NonNegative
 
 
 class DataQuality(StrictModel):
-    missing: float
-    mis_entered: float
-    inflated: float
-    inflation_factor: float
+    missing: Probability
+    mis_entered: Probability
+    inflated: Probability
+    inflation_factor: float = Field(ge=1, le=100)
 
 
 class Indicator(StrictModel):
@@ -42,20 +49,20 @@ class Indicator(StrictModel):
     unit: str
     direction: Literal["higher", "lower"]
     aspect: Literal["kuantitas", "kualitas", "waktu", "biaya"]
-    target: float
-    target_cv: float = 0.0
-    target_context_elasticity: float = 0.0
-    sensitivity: float
-    noise_sd: float
-    context: float
-    manipulability: float
-    max_value: float | None = None
+    target: Positive
+    target_cv: NonNegative = 0.0
+    target_context_elasticity: float = Field(0.0, ge=-5, le=5)
+    sensitivity: NonNegative
+    noise_sd: NonNegative
+    context: float = Field(ge=-5, le=5)
+    manipulability: Probability
+    max_value: Positive | None = None
     drivers: Drivers | None = None
     data_quality: DataQuality | None = None
 
 
 class SlotAssignment(StrictModel):
-    utama: list[str]
+    utama: list[str] = Field(min_length=1)
     tambahan: list[str] = []
 
 
@@ -65,30 +72,30 @@ class Assignment(StrictModel):
 
 
 class Attendance(StrictModel):
-    working_days: int
-    absent_days_mean: float
-    late_mean: tuple[float, float, float, float]
-    effort_elasticity: float
+    working_days: int = Field(ge=1, le=366)
+    absent_days_mean: NonNegative
+    late_mean: tuple[NonNegative, NonNegative, NonNegative, NonNegative]
+    effort_elasticity: float = Field(ge=-10, le=10)
 
 
 class Innovation(StrictModel):
-    base_rate: float
-    ability_logit: float
+    base_rate: float = Field(gt=0, lt=1)
+    ability_logit: float = Field(ge=-10, le=10)
 
 
 class TrueContribution(StrictModel):
-    results: float
-    behaviour: float
-    unmeasured: float
+    results: NonNegative
+    behaviour: NonNegative
+    unmeasured: NonNegative
 
 
 class GamingSpec(StrictModel):
-    gain: float
+    gain: NonNegative
 
 
 class TimeAspect(StrictModel):
-    performance_elasticity: float
-    noise_sd: float
+    performance_elasticity: float = Field(ge=-5, le=5)
+    noise_sd: NonNegative
 
 
 class Defaults(StrictModel):
@@ -99,7 +106,7 @@ class Defaults(StrictModel):
 class Catalogue(StrictModel):
     """The whole ``indicators.yaml``; a scenario may override any key under ``measurement``."""
 
-    period_months: float
+    period_months: float = Field(gt=0, le=12)
     defaults: Defaults
     indicators: dict[str, Indicator]
     assignment: Assignment

@@ -11,32 +11,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import Field
 
 from kinerja_sim._blocks import BLOCK_ROWS, row_blocks
 from kinerja_sim.params import load_yaml
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import (
+    NonNegative,
+    Positive,
+    Probability,
+    Rating,
+    StrictModel,
+    merged_params,
+)
 
 
 class TrueBehaviourMix(StrictModel):
-    ability: float
-    effort: float
-    psm: float
+    ability: NonNegative
+    effort: NonNegative
+    psm: NonNegative
 
 
 class RaterParams(StrictModel):
-    center: float
-    points_per_sd: float
-    leniency_mean: float
-    leniency_sd: float
-    central_tendency_mean: float
-    central_tendency_sd: float
-    min_compression: float
-    halo_sd: float
-    error_sd: float
-    value_specific_sd: float
+    center: Rating
+    points_per_sd: Positive
+    leniency_mean: float = Field(ge=-100, le=100)
+    leniency_sd: NonNegative
+    central_tendency_mean: Probability
+    central_tendency_sd: NonNegative
+    min_compression: Probability
+    halo_sd: NonNegative
+    error_sd: NonNegative
+    value_specific_sd: NonNegative
     true_behaviour: TrueBehaviourMix
-    quality_center: float
-    sources: int = 1
+    quality_center: Rating
+    sources: int = Field(1, ge=1, le=20)
 
 
 def rater_params_from(overrides: dict | None = None, file: str = "<scenario>",

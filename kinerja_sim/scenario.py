@@ -5,6 +5,11 @@ measurement, behaviour). ``extends:`` inherits a base scenario and ``--set a.b.c
 applies dotted-path overrides, the PolicyEngine way. Unknown keys are errors and every problem
 in a file is reported at once with its key path: a reform that silently does nothing is the
 worst failure a policy tool can have.
+
+Files are read by :mod:`kinerja_sim.yaml_safe` (no duplicate keys, NaN, aliases or unbounded
+depth/size), and a loaded scenario has passed every check a run would make
+(:mod:`kinerja_sim.scenario_checks`: names against the workforce, inert settings). Merging, for
+``extends:`` and overrides alike: mappings merge key by key, every other value replaces.
 """
 
 from __future__ import annotations
@@ -15,29 +20,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field
 
 from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.params import deep_merge
 from kinerja_sim.schemes.base import ORG_PREDIKAT
 from kinerja_sim.strict import StrictModel, problems_from_validation
+from kinerja_sim.yaml_safe import MAX_BYTES, YamlProblem, check_plain, load_text, short
 
 OrgPredikatName = Literal["Sangat Kurang", "Kurang", "Butuh Perbaikan", "Baik", "Istimewa"]
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 class Label(StrictModel):
-    id: str
-    en: str
+    id: str = Field(min_length=1, max_length=120)
+    en: str = Field(min_length=1, max_length=120)
 
 
 class WorkforceSpec(StrictModel):
     """Which workforce a scenario runs on when none is passed in."""
 
-    profile: str = "binjai"
-    seed: int = 2026
-    n: int | None = None
+    profile: str = Field("binjai", pattern=r"^[a-z][a-z0-9_]{0,59}$")
+    seed: int = Field(2026, ge=0, le=2**53)
+    n: int | None = Field(None, ge=50, le=10_000_000)
 
 
 class SchemeSpec(StrictModel):
@@ -53,13 +58,14 @@ class OrganisationSpec(StrictModel):
 
 
 class ScenarioSpec(StrictModel):
-    name: str
+    name: str = Field(min_length=1, max_length=80)
     label: Label | None = None
-    description: str = ""
-    seed: int = 2026
+    description: str = Field("", max_length=5000)
+    seed: int = Field(2026, ge=0, le=2**53)
     workforce: WorkforceSpec = Field(default_factory=WorkforceSpec)
     scheme: SchemeSpec
-    target_ambition: float = 0.0
+    #: log shift of targets (T' = T exp(+-alpha)); |alpha| <= 1 is a factor e = 2.7 either way
+    target_ambition: float = Field(0.0, ge=-1.0, le=1.0)
     tpp: dict[str, Any] = Field(default_factory=dict)
     raters: dict[str, Any] = Field(default_factory=dict)
     measurement: dict[str, Any] = Field(default_factory=dict)
@@ -86,60 +92,106 @@ class Scenario:
     def name(self) -> str:
         return self.spec.name
 
-    def org_predikat_codes(self, opd_names: list[str] | tuple[str, ...]) -> list[int]:
+    def org_predikat_codes(self, opd_names: list[str] | tuple[str, ...],
+                           rumpun_names: list[str] | tuple[str, ...] | None = None) -> list[int]:
         """Organisation predikat code (index into ORG_PREDIKAT) for each OPD name.
 
-        OPD names the scenario mentions but the workforce lacks are an error: a setting that
-        silently matches nothing would make a reform look like it does nothing.
+        OPD (and, given ``rumpun_names``, rumpun and indicator) names the scenario mentions but
+        the workforce lacks are an error naming this scenario's file: a setting that silently
+        matches nothing would make a reform look like it does nothing.
         """
         o = self.spec.organisation
-        self.check_opd_names(opd_names)
+        self.check_opd_names(opd_names, rumpun_names)
         return [ORG_PREDIKAT.index(o.by_opd.get(name, o.default)) for name in opd_names]
 
-    def check_opd_names(self, opd_names: list[str] | tuple[str, ...]) -> None:
-        known = set(opd_names)
-        problems = [
-            Problem(self.source, f"{where}", f"OPD {name!r} is not in the workforce",
-                    expected="an OPD name exactly as in the data")
-            for where, names in (("organisation.by_opd", self.spec.organisation.by_opd),
-                                 ("rollout.pilot.opds", self.rollout_params.pilot.opds))
-            for name in names if name not in known]
+    def check_opd_names(self, opd_names: list[str] | tuple[str, ...],
+                        rumpun_names: list[str] | tuple[str, ...] | None = None) -> None:
+        from kinerja_sim.scenario_checks import WorkforceNames, name_problems
+
+        names = WorkforceNames("the workforce", tuple(opd_names),
+                               tuple(rumpun_names) if rumpun_names is not None else ())
+        problems = name_problems(self, names)
+        if rumpun_names is None:  # OPD names only
+            problems = [p for p in problems if "OPD" in p.message]
         if problems:
             raise InputError(problems)
 
 
 # ---------------------------------------------------------------- reading and resolving
 
+#: Longest ``extends:`` chain followed (the bundled ones are 3 deep).
+MAX_EXTENDS = 16
+
+
+def _label(path: Path | str) -> str:
+    """How a file is named in a message: as given, but never a whole pasted blob."""
+    text = str(path)
+    return text if len(text) <= 200 and text.isprintable() else short(text, 120)
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
+    file = _label(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.is_dir():
+            problems.append(Problem(file, "", "is a directory, not a scenario file",
+                                    expected="a .yaml file"))
+            return None
+        if path.exists() and path.stat().st_size > MAX_BYTES:
+            problems.append(Problem(file, "", f"file is larger than {MAX_BYTES // 1024} kB",
+                                    expected="a scenario of a few kB"))
+            return None
+        raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(str(path), "", "scenario file not found"))
+        problems.append(Problem(file, "", "scenario file not found"))
         return None
+    except (OSError, ValueError) as err:  # permission, name too long, NUL byte in the name
+        reason = getattr(err, "strerror", None) or short(str(err), 80)
+        problems.append(Problem(file, "", f"cannot read the scenario file: {reason}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(Problem(str(path), "", "file is not UTF-8 text",
+        problems.append(Problem(file, "", "file is not UTF-8 text",
                                 expected="a UTF-8 encoded YAML file"))
         return None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problems.append(Problem(str(path), where, f"invalid YAML: {getattr(err, 'problem', err)}"))
+        data = load_text(text)
+    except YamlProblem as err:
+        problems.append(Problem(file, err.location, err.message))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(str(path), "", "a scenario must be a YAML mapping",
+        problems.append(Problem(file, "", "a scenario must be a YAML mapping",
                                 expected="keys such as name, scheme, tpp, raters"))
         return None
     return data
 
 
+def _bad_reference(ref: object) -> str | None:
+    """Why an ``extends:`` value cannot name a file, or None if it can."""
+    if not isinstance(ref, str) or not ref.strip():
+        return "must be a file name"
+    if "\x00" in ref:
+        return "file name contains a NUL byte"
+    if len(ref) > 255:
+        return "file name is longer than 255 characters"
+    return None
+
+
 def _resolve_extends(path: Path, problems: list[Problem], seen: tuple[Path, ...] = ()
                      ) -> dict | None:
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, ValueError, RuntimeError) as err:
+        problems.append(Problem(_label(path), "", f"cannot resolve the path: "
+                                f"{short(str(err), 80)}"))
+        return None
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
-        problems.append(Problem(str(path), "extends", f"circular extends: {chain}"))
+        problems.append(Problem(_label(path), "extends", f"circular extends: {chain[:300]}"))
+        return None
+    if len(seen) >= MAX_EXTENDS:
+        problems.append(Problem(_label(path), "extends",
+                                f"extends chain longer than {MAX_EXTENDS} files"))
         return None
     data = _read_yaml(path, problems)
     if data is None:
@@ -147,17 +199,21 @@ def _resolve_extends(path: Path, problems: list[Problem], seen: tuple[Path, ...]
     base_ref = data.pop("extends", None)
     if base_ref is None:
         return data
-    if not isinstance(base_ref, str):
-        problems.append(Problem(str(path), "extends", "must be a file name",
+    why = _bad_reference(base_ref)
+    if why:
+        problems.append(Problem(_label(path), "extends", f"{why}; got {short(base_ref)}",
                                 expected="a path relative to this scenario"))
-        return data
+        return None
     base = _resolve_extends(_locate(base_ref, path.parent), problems, (*seen, path))
     return inherit(base, data) if base is not None else None
 
 
 def inherit(base: dict, child: dict) -> dict:
     """Deep-merge ``child`` over ``base``; a child that switches ``scheme.name`` starts from that
-    scheme's packaged defaults (the base's ``scheme.params`` belong to a different scheme)."""
+    scheme's packaged defaults (the base's ``scheme.params`` belong to a different scheme).
+
+    Merging: mappings merge key by key, every other value (lists included) replaces.
+    """
     base_scheme = base.get("scheme") if isinstance(base.get("scheme"), dict) else {}
     child_scheme = child.get("scheme") if isinstance(child.get("scheme"), dict) else {}
     if child_scheme.get("name", base_scheme.get("name")) != base_scheme.get("name"):
@@ -169,59 +225,115 @@ def _locate(ref: str, relative_to: Path) -> Path:
     candidate = Path(ref)
     if not candidate.is_absolute():
         candidate = relative_to / candidate
-    if not candidate.suffix:
-        candidate = candidate.with_suffix(".yaml")
+    try:
+        if not candidate.suffix and not candidate.is_dir():
+            candidate = candidate.with_suffix(".yaml")
+    except (OSError, ValueError):
+        pass  # reported when the file is read
     return candidate
 
 
 def parse_override(text: str) -> tuple[str, Any]:
     """``"scheme.params.distribution.enabled=true"`` -> (dotted path, YAML-parsed value)."""
     if "=" not in text:
-        raise InputError([Problem("<command line>", text,
+        raise InputError([Problem("<command line>", short(text),
                                   "override must look like key.path=value")])
     key, value = text.split("=", 1)
-    return key.strip(), yaml.safe_load(value)
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise InputError([Problem("<command line>", short(key),
+                                  "override key must be a dotted path such as raters.halo_sd")])
+    try:
+        return key, load_text(value)
+    except YamlProblem as err:
+        raise InputError([Problem("<command line>", short(key, 80),
+                                  f"value: {err.message}")]) from None
 
 
 def apply_overrides(data: dict, overrides: dict[str, Any]) -> dict:
-    """Apply dotted-path overrides (creating intermediate mappings)."""
+    """Apply dotted-path overrides (creating intermediate mappings), with the merge rule of
+    ``extends:``: a mapping value merges into the mapping at that path key by key; any other
+    value (a list included) replaces what was there."""
     out = deep_merge(data, {})
     for dotted, value in overrides.items():
         node = out
-        parts = dotted.split(".")
+        parts = str(dotted).split(".")
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
                 node[part] = {}
             node = node[part]
-        node[parts[-1]] = value
+        last = parts[-1]
+        if isinstance(value, dict) and isinstance(node.get(last), dict):
+            node[last] = deep_merge(node[last], value)
+        else:
+            node[last] = deep_merge({"v": value}, {})["v"]
     return out
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
     """A path as given, or a bundled scenario name (``scenarios/<name>.yaml``)."""
+    why = _bad_reference(str(name_or_path))
+    if why:
+        raise InputError([Problem(_label(name_or_path), "", f"scenario: {why}")])
     p = Path(name_or_path)
-    if p.exists() or p.suffix in (".yaml", ".yml") or len(p.parts) > 1:
+    try:
+        exists = p.exists()
+    except (OSError, ValueError):
+        exists = False
+    if exists or p.suffix in (".yaml", ".yml") or len(p.parts) > 1:
         return p
     return SCENARIO_DIR / f"{p}.yaml"
 
 
-def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Load, inherit, override and validate a scenario; raise one InputError with all problems."""
+def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = None, *,
+                  workforce: Any = None) -> Scenario:
+    """Load, inherit, override and validate a scenario; raise one InputError with all problems.
+
+    Validation equals running: besides the schema and the parameter domains, every OPD,
+    rumpun and indicator the scenario names is checked against ``workforce`` (a
+    :class:`~kinerja_sim.workforce.Workforce` or a profile name; default: the profile the
+    scenario's ``workforce:`` block names), and every setting that a run would not read is an
+    error saying why (:mod:`kinerja_sim.scenario_checks`).
+    """
     problems: list[Problem] = []
     if isinstance(source, dict):
-        file, data = "<scenario>", deep_merge(source, {})
+        file = "<scenario>"
+        try:
+            check_plain(source)
+            if overrides:
+                check_plain(overrides)
+        except YamlProblem as err:
+            raise InputError([Problem(file, err.location, err.message)]) from None
+        data = deep_merge(source, {})
         if "extends" in data:
-            base = _resolve_extends(find_scenario(data.pop("extends")), problems)
+            ref = data.pop("extends")
+            why = _bad_reference(ref)
+            if why:
+                raise InputError([Problem(file, "extends", f"{why}; got {short(ref)}")])
+            target = find_scenario(ref)  # a path, or relative to the bundled scenarios/
+            if not target.exists():
+                target = _locate(ref, SCENARIO_DIR)
+            base = _resolve_extends(target, problems)
             data = inherit(base or {}, data)
     else:
         path = find_scenario(source)
-        file = str(path)
+        file = _label(path)
         data = _resolve_extends(path, problems)
     if data is None:
         raise InputError(problems)
     if overrides:
+        try:
+            check_plain(overrides)
+        except YamlProblem as err:
+            raise InputError([Problem("<overrides>", err.location, err.message)]) from None
         data = apply_overrides(data, overrides)
-    return _validate(data, file, problems)
+    sc = _validate(data, file, problems)
+    from kinerja_sim.scenario_checks import scenario_problems
+
+    found = scenario_problems(sc, data, workforce)
+    if found:
+        raise InputError(found)
+    return sc
 
 
 def _validate(data: dict, file: str, problems: list[Problem]) -> Scenario:
@@ -230,7 +342,7 @@ def _validate(data: dict, file: str, problems: list[Problem]) -> Scenario:
     spec = None
     try:
         spec = ScenarioSpec.model_validate(data)
-    except ValidationError as err:
+    except ValidationError as err:  # (depth is bounded by the reader: no RecursionError)
         problems.extend(problems_from_validation(err, file))
     blocks: dict[str, Any] = {}
     for key, build in _block_builders(data).items():
@@ -263,7 +375,7 @@ def _block_builders(data: dict) -> dict[str, Any]:
         from kinerja_sim.schemes import SCHEMES
 
         name = scheme.get("name")
-        if name not in SCHEMES:  # reported by the spec validation
+        if not isinstance(name, str) or name not in SCHEMES:  # reported by the spec validation
             return _Missing()
         params = scheme.get("params") or {}
         if not isinstance(params, dict):

@@ -47,7 +47,7 @@ def org_context(wf: Workforce, scenario: Scenario) -> OrgContext:
         rumpun=rumpun, rumpun_names=rumpun_names,
         is_opd_head=e["is_opd_head"].to_numpy(dtype=bool),
         kelas_jabatan=e["kelas_jabatan"].to_numpy(),
-        org_predikat=np.array(scenario.org_predikat_codes(opd_names), dtype=np.int8),
+        org_predikat=np.array(scenario.org_predikat_codes(opd_names, rumpun_names), dtype=np.int8),
     )
 
 

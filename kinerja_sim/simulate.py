@@ -42,7 +42,9 @@ def simulate(workforce: Workforce | str | None = None, scenario: Scenario | str 
     """
     if periods < 1 or replications < 1:
         raise ValueError("periods and replications must be at least 1")
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    # names in the scenario are checked against the workforce this run uses
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario,
+                                                                       workforce=workforce)
     wf = resolve_workforce(workforce, sc)
     seed = sc.spec.seed if seed is None else seed
     if wf.is_synthetic:

@@ -103,15 +103,33 @@ def test_status_quo_reproduces_the_observed_pile_up():
     assert shares[4] <= 0.08, shares
 
 
-def test_unknown_opd_names_are_errors(small_workforce):
-    sc = load_scenario("permenpanrb_6_2022_kurva", {
-        "organisation.by_opd": {"Dinas Pendidikan": "Istimewa", "Dinas Fiktif": "Kurang"},
-        "rollout.pilot.opds": ["Dinas Khayalan"]})
+def test_unknown_opd_names_are_errors_at_load_naming_the_file():
+    # validation equals running: the names are checked against the scenario's own profile
+    # when it is loaded, not first at run time
     with pytest.raises(InputError) as err:
-        simulate(small_workforce, sc)
+        load_scenario("permenpanrb_6_2022_kurva", {
+            "organisation.by_opd": {"Dinas Pendidikan": "Istimewa", "Dinas Fiktif": "Kurang"},
+            "rollout.pilot.opds": ["Dinas Khayalan"]})
     msg = str(err.value)
     assert "Dinas Fiktif" in msg and "Dinas Khayalan" in msg
     assert "organisation.by_opd" in msg and "rollout.pilot.opds" in msg
+    assert all(p.file.endswith("permenpanrb_6_2022_kurva.yaml") for p in err.value.problems)
+
+
+def test_unknown_opd_names_of_another_workforce_are_errors_at_run_time(small_workforce):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    sc = load_scenario("permenpanrb_6_2022_kurva",
+                       {"organisation.by_opd": {"Dinas Pendidikan": "Istimewa"}})
+    e = small_workforce.employees.copy()
+    e["opd"] = pd.Categorical(e["opd"].astype(str).str.replace("Dinas Pendidikan", "Disdik"))
+    other = replace(small_workforce, employees=e)
+    with pytest.raises(InputError) as err:
+        simulate(other, sc)
+    assert "Dinas Pendidikan" in str(err.value)
+    assert err.value.problems[0].file.endswith("permenpanrb_6_2022_kurva.yaml")
 
 
 def test_org_predikat_changes_the_curve(small_workforce):

@@ -44,7 +44,7 @@ from kinerja_sim.schemes.distribution import (
     PredikatLabel,
     apply_per_opd,
 )
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import NonNegative, StrictModel, merged_params
 
 YAML = "schemes/permenpanrb_6_2022.yaml"
 RatingLabel = Literal["Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi"]
@@ -54,8 +54,8 @@ __all__ = ["LABELS", "Params", "default_params", "params_from", "score", "rating
 
 
 class LevelParams(StrictModel):
-    sesuai_from: float
-    atas_from: float
+    sesuai_from: NonNegative
+    atas_from: NonNegative
     majority: float = Field(0.5, ge=0.0, lt=1.0)
 
     @model_validator(mode="after")

@@ -24,7 +24,7 @@ from kinerja_sim.schemes.capaian import (
     rows_text,
 )
 from kinerja_sim.schemes.pp46_2011 import Weights
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import NonNegative, StrictModel, merged_params
 
 YAML = "schemes/pp30_2019.yaml"
 LABELS = ("Sangat Kurang", "Kurang", "Cukup", "Baik", "Sangat Baik")
@@ -35,7 +35,7 @@ __all__ = ["LABELS", "Params", "default_params", "params_from", "score", "predik
 
 class CapaianParams(StrictModel):
     cap: float = Field(gt=0)
-    missing_score: float
+    missing_score: NonNegative
 
 
 class SlotWeights(StrictModel):
@@ -59,12 +59,12 @@ class PerilakuParams(StrictModel):
 
 
 class Bands(StrictModel):
-    sangat_baik_min: float
-    sangat_baik_max: float
+    sangat_baik_min: NonNegative
+    sangat_baik_max: NonNegative
     sangat_baik_requires_innovation: bool
-    baik_min: float
-    cukup_min: float
-    kurang_min: float
+    baik_min: NonNegative
+    cukup_min: NonNegative
+    kurang_min: NonNegative
 
     @model_validator(mode="after")
     def _ordered(self):

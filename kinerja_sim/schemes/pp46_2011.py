@@ -24,7 +24,7 @@ from kinerja_sim.schemes.capaian import (
     masked_mean,
     rows_text,
 )
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import NonNegative, Positive, StrictModel, merged_params
 
 YAML = "schemes/pp46_2011.yaml"
 LABELS = ("Buruk", "Kurang", "Cukup", "Baik", "Sangat Baik")
@@ -47,18 +47,18 @@ class Weights(StrictModel):
 
 
 class Kuantitas(StrictModel):
-    cap: float | None = None
+    cap: Positive | None = None
 
 
 class TimeCostFormula(StrictModel):
     k: float = Field(gt=0)
-    threshold_eff_pct: float
+    threshold_eff_pct: float = Field(ge=0, le=100)
     second_branch_base: float
     second_branch_pivot: float
 
 
 class Missing(StrictModel):
-    missing_aspect_score: float
+    missing_aspect_score: NonNegative
 
 
 class Aspect(StrictModel):
@@ -84,7 +84,7 @@ class PerilakuAspects(StrictModel):
 
 
 class Bands(StrictModel):
-    thresholds: list[float] = Field(min_length=4, max_length=4)
+    thresholds: list[NonNegative] = Field(min_length=4, max_length=4)
 
     @field_validator("thresholds")
     @classmethod

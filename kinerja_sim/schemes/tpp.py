@@ -18,7 +18,7 @@ from kinerja_sim.errors import InputError, Problem, ProblemCollector
 from kinerja_sim.params import load_yaml
 from kinerja_sim.schemes.base import Measurements, OrgContext
 from kinerja_sim.schemes.capaian import MEASUREMENTS_FILE, row_any, rows_text
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import NonNegative, StrictModel, merged_params
 
 YAML = "schemes/tpp.yaml"
 KELAS = tuple(range(1, 18))
@@ -27,7 +27,7 @@ __all__ = ["Params", "default_params", "params_from", "compute", "deduction_pct"
 
 
 class BaseAmount(StrictModel):
-    by_kelas: dict[int, float]
+    by_kelas: dict[int, NonNegative]
 
     @field_validator("by_kelas")
     @classmethod
@@ -71,7 +71,7 @@ class KinerjaFactor(StrictModel):
 
 class DisiplinDeductions(StrictModel):
     absent_day_pct: float = Field(ge=0)
-    late_pct: list[float] = Field(min_length=4, max_length=4)
+    late_pct: list[NonNegative] = Field(min_length=4, max_length=4)
     period_months: float = Field(gt=0)
 
 

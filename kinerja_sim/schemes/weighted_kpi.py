@@ -28,7 +28,7 @@ from kinerja_sim.schemes.capaian import (
     rows_text,
 )
 from kinerja_sim.schemes.distribution import LABELS, DistributionParams, apply_per_opd
-from kinerja_sim.strict import StrictModel, merged_params
+from kinerja_sim.strict import NonNegative, StrictModel, merged_params
 
 YAML = "schemes/weighted_kpi.yaml"
 RULES_YAML = "schemes/permenpanrb_6_2022.yaml"
@@ -39,8 +39,8 @@ __all__ = ["LABELS", "Params", "default_params", "params_from", "score", "weight
 
 
 class IndicatorWeights(StrictModel):
-    default: dict[str, float] = Field(default_factory=dict)
-    by_rumpun: dict[str, dict[str, float]] = Field(default_factory=dict)
+    default: dict[str, NonNegative] = Field(default_factory=dict)
+    by_rumpun: dict[str, dict[str, NonNegative]] = Field(default_factory=dict)
     unlisted_weight: float = Field(1.0, ge=0)
 
     @field_validator("default")
@@ -66,7 +66,7 @@ class Normalisation(StrictModel):
     cap: float = Field(gt=0)
     zscore_centre: float
     zscore_scale: float = Field(gt=0)
-    missing_slot_score: float
+    missing_slot_score: NonNegative
 
 
 def _ascending(v: list[float]) -> list[float]:

@@ -236,3 +236,10 @@ def _with_observed_period(wf: Workforce, cat: ind.Catalogue,
     raters = rt.draw_raters(n_raters, rp, rng)
     observed, _ = draw_period(wf, cat, rp, raters, idx, rng)
     return Workforce(wf.employees, wf.plan, observed, wf.source, rater_row=wf.rater_row)
+
+
+def units_table(profile: Profile, scale: float = 1.0) -> pd.DataFrame:
+    """The units table :func:`synthesize` expands (one row per unit: OPD, unit, type, size,
+    rumpun), public so a scenario can be checked against a profile's OPD and rumpun names
+    without building the workforce (kinerja_sim.scenario_checks)."""
+    return _units_table(profile, scale)
