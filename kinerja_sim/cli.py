@@ -145,15 +145,16 @@ def cmd_score(args) -> int:
 
 
 def predikat_by_opd(df: pd.DataFrame, min_n: int | None = None) -> pd.DataFrame:
-    """Employees per predikat per OPD; OPDs with fewer than 10 employees are suppressed."""
-    from kinerja_sim.metrics import metrics_param
+    """Employees per predikat per OPD; OPDs with fewer than 10 employees are suppressed, and
+    complementarily the next-smallest OPDs, so no hidden row follows from the overall
+    distribution minus the shown rows (:mod:`kinerja_sim.metrics.disclosure`)."""
+    from kinerja_sim.metrics.disclosure import suppression_pattern
 
-    min_n = metrics_param("min_group_size") if min_n is None else min_n
     table = pd.crosstab(df["opd"].astype(str), df["predikat"])
     table["total"] = table.sum(axis=1)
-    small = table["total"] < min_n
+    hidden = suppression_pattern(table["total"].to_numpy(), min_n) != ""
     table = table.astype("Float64")
-    table.loc[small, :] = pd.NA
+    table.loc[hidden, :] = pd.NA
     return table
 
 

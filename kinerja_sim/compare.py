@@ -16,6 +16,7 @@ import pandas as pd
 from kinerja_sim import metrics as mt
 from kinerja_sim import outcomes
 from kinerja_sim.dynamics import Simulation
+from kinerja_sim.metrics.disclosure import suppress_complementary
 from kinerja_sim.scenario import Scenario, load_scenario
 from kinerja_sim.workforce.model import Workforce
 
@@ -27,7 +28,8 @@ class Comparison:
     ``headline``: one row per (scenario, metric): mean, lo, hi of the metric and delta_mean,
     delta_lo, delta_hi against the baseline (NaN for the baseline itself).
     ``winners_losers``: per (scenario, dimension, group): n, share_up, share_down (predikat
-    moved up/down against the baseline, final period), mean_tpp_change (rupiah per month).
+    moved up/down against the baseline, final period), mean_tpp_change (rupiah per month);
+    groups under 10 employees and their complementary cells suppressed (``suppression``).
     """
 
     baseline: Simulation
@@ -79,8 +81,8 @@ def winners_losers(baseline: Simulation, reform: Simulation) -> pd.DataFrame:
         agg = df.groupby("group", sort=True).agg(n=("up", "size"), share_up=("up", "mean"),
                                                  share_down=("down", "mean"),
                                                  mean_tpp_change=("tpp", "mean")).reset_index()
-        agg["suppressed"] = agg["n"] < min_n
-        agg.loc[agg["suppressed"], ["share_up", "share_down", "mean_tpp_change"]] = np.nan
+        agg = suppress_complementary(agg, "n", ["share_up", "share_down", "mean_tpp_change"],
+                                     min_n)
         agg.insert(0, "dimension", g)
         agg.insert(0, "scenario", reform.scenario.name)
         frames.append(agg)

@@ -3,7 +3,9 @@
 Every metric is computed per replication (and per period where it is cheap and meaningful),
 then summarised as mean and 90 % percentile interval across replications
 (:func:`kinerja_sim.metrics.summarize`). Group tables suppress cells with fewer than 10
-employees (they are shown with their n, never dropped).
+employees and, complementarily, enough other cells that none of them can be derived from the
+shown cells and the totals (:mod:`kinerja_sim.metrics.disclosure`); rows are shown with their
+n, never dropped. Gaps and ratios over groups use only the groups a table may show.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 
 from kinerja_sim import metrics as mt
 from kinerja_sim.dynamics import Simulation
+from kinerja_sim.metrics.disclosure import publishable_groups, suppress_complementary
 
 #: Group columns for fairness and winners/losers tables.
 GROUP_COLUMNS = ("gender", "status", "rumpun", "golongan", "jenis_jabatan", "opd")
@@ -70,6 +73,10 @@ def per_replication(sim: Simulation) -> dict[str, np.ndarray]:
     out = {k: np.full((R, P), np.nan) for k in METRICS}
     emp = sim.employees
     groups = {g: emp[g].astype(str).to_numpy() for g in HEADLINE_GROUPS}
+    # only groups a table may show enter a ratio or a gap: a max - min over a hidden
+    # (complementary) group would reveal it, and through it the small group it protects
+    shown = {g: np.isin(labels, list(publishable_groups(labels))) for g, labels in
+             groups.items()}
     rater = _codes(emp["rater_id"])
     opd = _codes(emp["opd"])
     bp = sim.scenario.behaviour_params.motivation_index
@@ -104,7 +111,9 @@ def per_replication(sim: Simulation) -> dict[str, np.ndarray]:
                 "service.true_output": float(truth.mean()),
             }
             for g, labels in groups.items():
-                o[f"fairness.four_fifths.{g}"] = mt.four_fifths_ratio(pred, labels)
+                keep = shown[g]
+                o[f"fairness.four_fifths.{g}"] = (mt.four_fifths_ratio(pred[keep], labels[keep])
+                                                  if keep.any() else np.nan)
             for name in ("waktu_respons_pengaduan", "vaksinasi", "ikm"):
                 o[f"service.{name}"] = sim.service[name][r, t]
             if t == P - 1:
@@ -114,7 +123,8 @@ def per_replication(sim: Simulation) -> dict[str, np.ndarray]:
                 o["fairness.opd_share"] = shares["opd"]
                 for g, labels in groups.items():
                     par = mt.conditional_parity(score, truth, labels)
-                    kept = par.loc[~par["suppressed"], "mean_residual"]
+                    visible = par["group"].astype(str).isin(set(labels[shown[g]]))
+                    kept = par.loc[~par["suppressed"] & visible, "mean_residual"]
                     o[f"fairness.parity_gap.{g}"] = (kept.max() - kept.min()
                                                      if len(kept) > 1 else np.nan)
             for k, v in o.items():
@@ -149,7 +159,8 @@ def trajectories(sim: Simulation) -> pd.DataFrame:
 
 def group_table(sim: Simulation, period: int = -1) -> pd.DataFrame:
     """Final-period outcomes by group (replication means): n, share Sangat Baik, mean TPP,
-    mean score residual given true contribution; cells under 10 employees suppressed."""
+    mean score residual given true contribution; cells under 10 employees suppressed, with
+    complementary suppression per dimension (``suppression`` says which kind)."""
     pn = sim.panel
     min_n = mt.metrics_param("min_group_size")
     has_score = not np.isnan(pn["score"]).all()
@@ -181,4 +192,6 @@ def group_table(sim: Simulation, period: int = -1) -> pd.DataFrame:
             suppressed=("suppressed", "first")).reset_index()
         agg.insert(0, "dimension", g)
         frames.append(agg)
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    return suppress_complementary(table, "n", ["mean_residual", "share_sangat_baik", "mean_tpp"],
+                                  min_n, by=["dimension"])

@@ -40,7 +40,7 @@ def make_workforce(n_opd: int = 4, per_opd: int = 12, k: int = 3, seed: int = 7)
     unit_no = np.where(pos == 0, 0, np.where(pos <= 2, pos, 1 + (pos % 2)))
     unit = np.array(["Pimpinan", "Sekretariat", "Bidang Layanan, Data & \"Informasi\""],
                     dtype=object)[unit_no]
-    ids = np.array([f"E{x:05d}" for x in i], dtype=object)
+    ids = np.array([f"E{x:07d}" for x in i], dtype=object)  # the documented pseudonym shape
     head = i - pos
     rater = np.where(pos == 0, -1, np.where(pos <= 2, head, head + unit_no))
     rater_id = np.where(rater >= 0, ids[np.maximum(rater, 0)], EXTERNAL_RATER)

@@ -30,6 +30,54 @@ PASTE_VALUES = ("a plain value: select the column, Copy, then Paste Special > Va
                  "the loader does not evaluate formulas")
 DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 NIP_PATTERN = re.compile(r"\d{18}")
+#: How a NIP may be written: 18 digits, grouped by blanks, dots, dashes or slashes, optionally
+#: after "NIP" / "NIP." / "NIP:" (all forms are pseudonymised the same way).
+NIP_SEPARATORS = re.compile(r"^(?:nip\s*[.:]?\s*)|[\s./\-]", re.IGNORECASE)
+#: A plain decimal number in ASCII (no thousands separators, no "nan"/"inf", no "1_000").
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: Edit distance up to which an unknown header counts as a misspelt schema column, by length.
+TYPO_DISTANCE = ((5, 0), (9, 1), (10**9, 2))
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours),
+    capped at ``limit`` (enough to tell a typo from another word)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def typo_of(name: str, known: set[str]) -> str | None:
+    """The schema column ``name`` is most likely a misspelling of, or None."""
+    allowed = next(d for n, d in TYPO_DISTANCE if len(name) < n)
+    if not allowed:
+        return None
+    best = sorted((edit_distance(name, k), k) for k in known)
+    return best[0][1] if best and best[0][0] <= allowed else None
+
+
+def describe_identifier(value: str) -> str:
+    """What is wrong with an identifier cell, without repeating it (it may be a real NIP or
+    a name): its length and the kinds of characters in it."""
+    digits = sum(ch.isdigit() for ch in value)
+    letters = sum(ch.isalpha() for ch in value)
+    other = len(value) - digits - letters
+    parts = [f"{digits} digit{'s' if digits != 1 else ''}"]
+    if letters:
+        parts.append(f"{letters} letter{'s' if letters != 1 else ''}")
+    if other:
+        parts.append(f"{other} other character{'s' if other != 1 else ''}")
+    return "the value has " + ", ".join(parts)
 
 # -- checking --------------------------------------------------------------------------------
 
@@ -175,6 +223,12 @@ class TableChecker:
                 self.header_problem(f"unknown column '{name}'", name,
                                     f"'{close[0]}'" if close else "a column of the schema; "
                                     "see docs/data.md")
+            elif name and (typo := typo_of(name, known - present)) is not None:
+                # a misspelt optional column would otherwise be ignored and read as absent
+                self.header_problem(f"unknown column '{name}' looks like a "
+                                    f"misspelling of '{typo}'", name,
+                                    f"'{typo}' (rename the header), or a name that is not "
+                                    "this close to a schema column")
         missing = [c.name for c in cols if c.column_required and c.name not in present]
         for name in missing:
             self.header_problem(f"required column '{name}' is missing", name,
@@ -195,8 +249,10 @@ class TableChecker:
         skip = np.zeros(self.n, dtype=bool)
         f = self.t.formula.get(j)
         if f is not None:
+            secret = c.group == "identitas"
             self.report(f, c.name, lambda i: f"cell {column_letter(j)}{self.t.rows[i]} contains a "
-                        f"formula ({show_value(text[i])})", PASTE_VALUES)
+                        "formula" + ("" if secret else f" ({show_value(text[i])})"),
+                        PASTE_VALUES)
             skip = f
         if required is None:
             required = np.full(self.n, c.cell == "required")
@@ -226,7 +282,7 @@ class TableChecker:
             what = "a yes/no value" if c.kind == "boolean" else "an allowed value"
             return values, bad, lambda i: f"{show_value(text[i])} is not {what}"
         if c.kind == "nip":
-            compact = s.str.replace(" ", "", regex=False)
+            compact = s.str.replace(NIP_SEPARATORS, "", regex=True)
             ok = compact.str.fullmatch(NIP_PATTERN.pattern).to_numpy(dtype=bool)
             values = compact.to_numpy(dtype=object)
             if c.name == "nip_penilai":
@@ -244,13 +300,14 @@ class TableChecker:
                 hint = ""
                 if re.search(r"[eE][+-]?\d+$", text[i]):
                     hint = " (scientific notation: the NIP was turned into a number)"
-                return f"{show_value(text[i])} is not an 18-digit NIP{hint}"
+                return f"not an 18-digit NIP: {describe_identifier(text[i])}{hint}"
 
             return values, bad, nip_message
         if c.kind == "id":
             upper = s.str.upper()
             ext = (upper == EXTERNAL_RATER).to_numpy()
-            looks_nip = s.str.replace(" ", "", regex=False).str.fullmatch(NIP_PATTERN.pattern)
+            looks_nip = s.str.replace(NIP_SEPARATORS, "", regex=True).str.fullmatch(
+                NIP_PATTERN.pattern)
             looks_nip = looks_nip.to_numpy(dtype=bool)
             if c.name == "id_penilai":
                 values = np.where(ext, EXTERNAL_RATER, text)
@@ -268,8 +325,9 @@ class TableChecker:
 
             return values, bad, id_message
         # integer / number
-        num = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64)
-        bad_parse = filled & ~np.isfinite(num)
+        syntax = s.str.fullmatch(NUMBER.pattern).to_numpy(dtype=bool)
+        num = pd.to_numeric(s.where(syntax, ""), errors="coerce").to_numpy(dtype=np.float64)
+        bad_parse = filled & ~(syntax & np.isfinite(num))
         ok = filled & ~bad_parse
         not_int = ok & (np.floor(num) != num) if c.kind == "integer" else none
         ok &= ~not_int
@@ -287,7 +345,7 @@ class TableChecker:
                 return f"{show_value(v)} is not a number"
             if not_int[i]:
                 return f"{show_value(v)} is not a whole number"
-            return f"{show_value(v)} is out of range"
+            return f"{show_value(v)} is out of range ({c.range_text})"
 
         return np.where(ok, num, np.nan), bad, num_message
 
@@ -347,10 +405,9 @@ class TableChecker:
         rater = pd.Series(v[rater_col], dtype=object)
         check = ok[rater_col] & (rater != EXTERNAL_RATER).to_numpy()
         known = rater.isin(set(ids[valid_ids])).to_numpy()
-        show = mode == "id"  # never echo a NIP
+        # never echo the value: a NIP, or an id that may be one (or a name)
         self.report(check & ~known, rater_col,
-                    lambda i: (f"{show_value(str(rater[i]))}: " if show else "")
-                    + f"no employee in this file has this {id_col}",
+                    f"no employee in this file has this {id_col}",
                     f"the {id_col} of another employee in the file, or {EXTERNAL_RATER}")
         self.report(check & valid_ids & (rater == ids).to_numpy(), rater_col,
                     "the employee is their own rater", f"the {id_col} of another employee")

@@ -4,7 +4,8 @@ The file uses ``id_pegawai`` / ``id_penilai`` (the pseudonyms); it never contain
 name, or the simulation-only ``latent_*`` columns. An ``.xlsx`` gets the data on sheet
 "pegawai" and a sheet "keterangan" describing every column; a ``.csv`` is UTF-8 (with a byte
 order mark so Excel shows non-ASCII names correctly). ``is_unit_head`` is not written: the
-loader derives it from the rater relation.
+loader derives it from the rater relation. Both go through :mod:`kinerja_sim.report.files`
+(atomic, formula-inert) like every other file the project writes.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ def export_workforce(wf: Workforce, path: str | os.PathLike) -> Path:
     ext = p.suffix.lower()
     if ext not in (".xlsx", ".csv"):
         raise ValueError(f"cannot export to '{p.name}': use a .xlsx or .csv file name")
+    # the one writer layer: atomic, every text cell inert (imported here: it lives in report/)
+    from kinerja_sim.report.files import write_csv, write_sheets
+
     frame = workforce_frame(wf)
     if ext == ".csv":
-        frame.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        write_csv(p, frame, encoding="utf-8-sig", lineterminator="\n")
     else:
-        _write_xlsx(frame, p)
+        write_sheets(p, {DATA_SHEET: frame, INFO_SHEET: keterangan_frame(list(frame.columns))},
+                     freeze_header=True)
     return p
 
 
@@ -111,33 +116,3 @@ def keterangan_frame(columns: list[str]) -> pd.DataFrame:
             for c in (by_name[name] for name in columns)]
     return pd.DataFrame(rows, columns=["kolom", "wajib", "tipe", "nilai_yang_diizinkan",
                                        "keterangan"])
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(DATA_SHEET)
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def header(sheet, names) -> list:
-        cells = []
-        for name in names:
-            c = WriteOnlyCell(sheet, value=name)
-            c.font = bold
-            cells.append(c)
-        return cells
-
-    ws.append(header(ws, frame.columns))
-    obj = frame.astype(object).where(frame.notna(), None)
-    for row in obj.itertuples(index=False, name=None):
-        ws.append(row)
-    info = wb.create_sheet(INFO_SHEET)
-    ket = keterangan_frame(list(frame.columns))
-    info.append(header(info, ket.columns))
-    for row in ket.itertuples(index=False, name=None):
-        info.append(row)
-    wb.save(path)

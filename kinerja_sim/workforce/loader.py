@@ -7,8 +7,9 @@ at the first bad cell would make them iterate one cell at a time. Nothing is sil
 coerced: "12,5" in a numeric column, 3.7 in an integer column, an unknown rater or an unknown
 indicator are all errors naming the row.
 
-NIPs are replaced by salted-hash pseudonyms (:mod:`.pseudonym`) and names are dropped while
-loading; neither is kept anywhere in the returned Workforce.
+NIPs are replaced by salted-hash pseudonyms (:mod:`.pseudonym`), so are ``id_pegawai`` values
+that do not have the documented pseudonym shape, and names are dropped while loading; none of
+them is kept anywhere in the returned Workforce, nor repeated in an error message.
 
 Three steps, one module each: :mod:`.reader` turns the file into raw text cells,
 :mod:`.checks` validates every cell column-wise (a 50,000-row CSV loads in about a second), and
@@ -27,7 +28,11 @@ from kinerja_sim.schemes.base import BERAKHLAK, JENIS_JABATAN, Measurements
 from kinerja_sim.workforce import schema as sc
 from kinerja_sim.workforce.checks import CheckedTable, TableChecker
 from kinerja_sim.workforce.model import EXTERNAL_RATER, TaskPlan, Workforce
-from kinerja_sim.workforce.pseudonym import resolve_salt, unique_pseudonyms
+from kinerja_sim.workforce.pseudonym import (
+    pseudonymize_ids,
+    resolve_salt,
+    unique_pseudonyms,
+)
 from kinerja_sim.workforce.reader import RawTable, read_table  # noqa: F401  (re-exported)
 
 
@@ -58,9 +63,11 @@ def _build(ck: CheckedTable, cat: Catalogue, salt: str, file: str) -> Workforce:
     rater = pd.Series(v[rater_col], dtype=object)
     if ck.mode == "nip":
         pseudo = unique_pseudonyms(ids, salt)
-        table = dict(zip(ids, pseudo, strict=True))
-        table[EXTERNAL_RATER] = EXTERNAL_RATER
-        ids, rater = pseudo, rater.map(table)
+    else:  # documented pseudonym shapes stay, any other id (a NIP, a name) is hashed
+        pseudo = pseudonymize_ids(ids, salt)
+    table = dict(zip(ids, pseudo, strict=True))
+    table[EXTERNAL_RATER] = EXTERNAL_RATER
+    ids, rater = pseudo, rater.map(table)
     ids_arr = ids.to_numpy(dtype=object)
     rater_arr = rater.to_numpy(dtype=object)
 

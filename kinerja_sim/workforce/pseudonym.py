@@ -18,13 +18,28 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import secrets
 
 import pandas as pd
 
+from kinerja_sim.errors import InputError, Problem
+
 SALT_ENV = "KINERJA_SIM_SALT"
 PREFIX = "P-"
 DEFAULT_LENGTH = 12
+#: The only ``id_pegawai`` / ``id_penilai`` values kept as they are: pseudonyms made here
+#: (``P-`` + 12..64 lowercase hex digits, a multiple of 4) and the synthesizer's ids
+#: (``E`` + 7 to 9 digits). Every other id -- a NIP in any spelling, a name, a staff number --
+#: is hashed like a NIP, so no identifier passes through unhashed whatever its form.
+PSEUDONYM_SHAPE = re.compile(r"P-(?:[0-9a-f]{4}){3,16}|E[0-9]{7,9}")
+
+
+class SaltError(InputError, ValueError):
+    """An unusable salt: an input error (exit 1, one message) that is also a ValueError."""
+
+    def __post_init__(self) -> None:
+        InputError.__post_init__(self)
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +50,10 @@ def resolve_salt(salt: str | None) -> str:
     A random salt makes pseudonyms stable within one load only (see module docstring).
     """
     if salt is not None:
-        if not isinstance(salt, str) or not salt:
-            raise ValueError("salt must be a non-empty string (or None to use "
-                             f"${SALT_ENV} or a random salt)")
+        if not isinstance(salt, str) or not salt.strip():
+            raise SaltError([Problem("salt", "", "the salt is empty", None,
+                                     "a non-empty secret text (--salt, or the environment "
+                                     f"variable {SALT_ENV}); leave it out for a random salt")])
         return salt
     env = os.environ.get(SALT_ENV, "")
     if env:
@@ -76,6 +92,28 @@ def unique_pseudonyms(ids: pd.Series, salt: str) -> pd.Series:
         if len(set(table.values())) == len(table):
             return values.map(table).astype(object)
     raise RuntimeError("sha256 collision")  # pragma: no cover
+
+
+def is_pseudonym(value: str) -> bool:
+    """True when ``value`` has the documented pseudonym shape (:data:`PSEUDONYM_SHAPE`)."""
+    return PSEUDONYM_SHAPE.fullmatch(value) is not None
+
+
+def pseudonymize_ids(ids: pd.Series, salt: str, keep: frozenset[str] = frozenset()
+                     ) -> pd.Series:
+    """Ids of the pseudonymous scheme: pseudonym-shaped values and ``keep`` (e.g. the
+    external rater) unchanged, every other value hashed (:func:`unique_pseudonyms`)."""
+    values = ids.astype(object)
+    shaped = values.map(lambda v: isinstance(v, str) and (v in keep or is_pseudonym(v)))
+    shaped = shaped.astype(bool)
+    if shaped.all():
+        return values
+    hashed = unique_pseudonyms(values[~shaped], salt)
+    if set(hashed) & set(values[shaped]):  # pragma: no cover - 1 in 2**48 per pair
+        raise RuntimeError("a hashed id equals a pseudonym already in the file")
+    out = values.copy()
+    out[~shaped] = hashed
+    return out
 
 
 def _table(values: pd.Series, salt: str, length: int) -> dict[str, str]:

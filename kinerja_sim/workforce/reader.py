@@ -24,6 +24,10 @@ from kinerja_sim.errors import InputError, Problem
 
 #: Problems listed individually per (column, kind of problem); the rest are summarised.
 MAX_PER_CHECK = 20
+#: Columns an employee file may have (the schema has 73; Excel's own limit is 16,384).
+MAX_COLUMNS = 1000
+#: Headers of the columns that hold personal identifiers: their values are never echoed.
+IDENTIFIER_COLUMNS = ("nip", "nip_penilai", "id_pegawai", "id_penilai", "nama")
 
 _SAVE_AS_UTF8 = ("a CSV saved as UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma "
                  "delimited) (*.csv)'; in LibreOffice Calc use Save As > Text CSV, tick 'Edit "
@@ -107,6 +111,11 @@ def _read_csv(p: Path, file: str) -> RawTable:
     # Excel in Indonesian locale writes ';' (the comma is the decimal sign); headers never
     # contain these characters, so the header line tells the delimiter unambiguously.
     delim = max((",", ";", "\t"), key=first.count)
+    if first.count(delim) + 1 > MAX_COLUMNS:
+        raise _fatal(file, f"the header row has {first.count(delim) + 1} columns, more than the "
+                     f"{MAX_COLUMNS} an employee file can have", "one column per schema field "
+                     "(docs/data.md)", location="row 1")
+    text, record_rows = _without_blank_records(text, delim)
     try:
         df = pd.read_csv(io.StringIO(text), sep=delim, header=None, dtype=str, na_filter=False,
                          skip_blank_lines=False, engine="c")
@@ -116,12 +125,50 @@ def _read_csv(p: Path, file: str) -> RawTable:
         raise _fatal(file, "the file contains no data",
                      "a header row with the column names and one row per employee") from None
     df = df.fillna("")
+    if df.shape[1] > MAX_COLUMNS:
+        raise _fatal(file, f"the file has rows with {df.shape[1]} values, more than the "
+                     f"{MAX_COLUMNS} columns an employee file can have",
+                     "one column per schema field (docs/data.md)")
     header = [str(h) for h in df.iloc[0].tolist()]
     data = df.iloc[1:].reset_index(drop=True)
     data.columns = range(data.shape[1])
     if data.size:
         data = pd.DataFrame(_strip(data.to_numpy(dtype=object)), dtype=object)
-    return _drop_blank_rows(header, data, np.arange(len(data)) + 2, {}, {})
+    rows = record_rows[1:] if record_rows is not None else np.arange(len(data)) + 2
+    if len(rows) != len(data):  # pandas saw other records than the scan: keep its count
+        rows = np.arange(len(data)) + 2
+    return _drop_blank_rows(header, data, rows, {}, {})
+
+
+def _without_blank_records(text: str, delim: str) -> tuple[str, np.ndarray | None]:
+    """Drop records made only of separators and blanks before pandas parses the text.
+
+    Excel leaves such lines after a "cleared" range, and a million of them made pandas build
+    millions of empty cells (8 s). Returns the text to parse and the spreadsheet row number of
+    each kept record (header = 1), or ``(text, None)`` when nothing needed dropping. Lines
+    inside a quoted value (odd number of ``"`` before them) are never dropped.
+    """
+    lines = text.split("\n")
+    blank_chars = delim + " \t\r"
+    blank = [not line.strip(blank_chars) for line in lines]
+    if text.endswith("\n"):
+        blank[-1] = False  # the empty string after the final newline is no record
+        lines_used = lines[:-1]
+        blank = blank[:-1]
+    else:
+        lines_used = lines
+    if sum(blank) < 1000:  # nothing worth the rewrite; pandas and _drop_blank_rows cope
+        return text, None
+    quotes = np.fromiter((line.count('"') for line in lines_used), dtype=np.int64,
+                         count=len(lines_used))
+    inside_before = (np.cumsum(quotes) - quotes) % 2 == 1  # line starts inside a quoted value
+    starts = ~inside_before
+    record = np.cumsum(starts)  # record number (1 = header) of the record each line is in
+    drop = np.asarray(blank) & starts & (quotes % 2 == 0)
+    drop[0] = False  # the first line is the header, even when blank
+    keep_lines = [line for line, d in zip(lines_used, drop, strict=True) if not d]
+    kept_records = record[starts & ~drop]
+    return "\n".join(keep_lines) + "\n", kept_records.astype(np.int64)
 
 
 def _csv_structure_problems(text: str, delim: str, file: str) -> list[Problem]:
@@ -157,7 +204,6 @@ def _csv_structure_problems(text: str, delim: str, file: str) -> list[Problem]:
 
 def _read_xlsx(p: Path, sheet: str, file: str) -> RawTable:
     import openpyxl
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     try:
         with warnings.catch_warnings():
@@ -175,11 +221,9 @@ def _read_xlsx(p: Path, sheet: str, file: str) -> RawTable:
             listed = ", ".join(f"'{n}'" for n in names) or "(none)"
             raise _fatal(file, f"the workbook has no sheet '{sheet}'; its sheets are: {listed}",
                    f"a sheet named '{sheet}': rename the sheet, or pass sheet=...")
-        ws = wb[match[0]]
-        ws.reset_dimensions()  # some writers record a wrong used range
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+            cells, merged = _sheet_cells(wb, wb[match[0]])
     except InputError:
         raise
     except Exception as e:
@@ -188,49 +232,113 @@ def _read_xlsx(p: Path, sheet: str, file: str) -> RawTable:
                      "a workbook saved by Excel/LibreOffice as .xlsx") from None
     finally:
         wb.close()
-    if not any(any(v is not None and str(v).strip() for v in r) for r in rows):
+    if not cells:
         raise _fatal(file, f"sheet '{match[0]}' is empty",
                      "a header row (row 1) with the column names and one row per employee")
-    width = max(len(r) for r in rows)
-    formula_types = (ArrayFormula, DataTableFormula)
+    return _xlsx_table(cells, merged, file)
 
-    def text(v: object) -> str:
-        if v is None:
-            return ""
-        t = type(v)
-        if t is str:
-            return v.strip()  # type: ignore[union-attr]
-        if t is int:
-            return str(v)
-        if t is float:
-            return repr(v)
-        if t is bool:
-            return "true" if v else "false"
-        if isinstance(v, formula_types):
-            f = str(getattr(v, "text", "") or "")
-            return f if f.startswith("=") else "=" + f
-        if isinstance(v, dt.datetime | dt.date | dt.time):
-            return v.isoformat()
-        return str(v).strip()
 
-    header = [text(v) for v in rows[0]] + [""] * (width - len(rows[0]))
-    body = rows[1:]
-    cols: dict[int, pd.Series] = {}
-    numeric: dict[int, np.ndarray] = {}
-    formula: dict[int, np.ndarray] = {}
-    nip_positions = {j for j, h in enumerate(header)
-                     if normalise_header(h) in ("nip", "nip_penilai")}
+def _sheet_cells(wb, ws) -> tuple[dict[tuple[int, int], object], list[str]]:
+    """Only the cells that hold a value, by (row, column), and the merged ranges.
+
+    Streams the sheet XML with openpyxl's own parser instead of ``iter_rows``: ``iter_rows``
+    pads every row to the widest one and fills the rows between, so one formatted but empty
+    cell at XFD1048576 (or a wrong recorded dimension) made it build 17 billion ``None``s.
+    Here the work is proportional to the cells written in the file.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    cells: dict[tuple[int, int], object] = {}
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                                 date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        for _, row in parser.parse():
+            for c in row:
+                v = c["value"]
+                if v is None or (type(v) is str and not v.strip()):
+                    continue
+                cells[(c["row"], c["column"])] = v
+        merged = [str(m.ref) for m in (parser.merged_cells.mergeCell
+                                       if parser.merged_cells is not None else [])]
+    return cells, merged
+
+
+def _xlsx_text(v: object) -> str:
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    t = type(v)
+    if t is str:
+        return v.strip()  # type: ignore[union-attr]
+    if t is int:
+        return str(v)
+    if t is float:
+        return repr(v)
+    if t is bool:
+        return "true" if v else "false"
+    if isinstance(v, ArrayFormula | DataTableFormula):
+        f = str(getattr(v, "text", "") or "")
+        return f if f.startswith("=") else "=" + f
+    if isinstance(v, dt.datetime | dt.date | dt.time | dt.timedelta):
+        return v.isoformat() if hasattr(v, "isoformat") else str(v)
+    return str(v).strip()
+
+
+def _xlsx_table(cells: dict[tuple[int, int], object], merged: list[str], file: str) -> RawTable:
+    from openpyxl.utils.cell import range_boundaries
+
+    header_cols = [c for (r, c) in cells if r == 1]
+    width = max(c for (_, c) in cells)
+    if width > MAX_COLUMNS:
+        raise _fatal(file, f"the sheet has values in column {column_letter(width - 1)}, beyond "
+                     f"the {MAX_COLUMNS} columns an employee file can have",
+                     "one column per schema field (docs/data.md)")
+    data_rows = sorted({r for (r, _) in cells if r > 1})
+    last_row = max(data_rows, default=1)
+    problems = []
+    for ref in merged:
+        try:
+            c0, r0, c1, r1 = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        if r1 is None or r0 is None or c0 is None or c1 is None:
+            continue
+        if r0 <= last_row and c0 <= max(width, max(header_cols, default=1)):
+            problems.append(Problem(file, f"rows {r0}-{r1}" if r1 > r0 else f"row {r0}",
+                                    f"cells {ref} are merged: only the first cell of a merged "
+                                    "range holds a value, the others would read as empty",
+                                    None, "one value per cell: select the range and use "
+                                    "Merge & Center > Unmerge Cells, then fill every cell"))
+    if problems:
+        raise InputError(problems[:MAX_PER_CHECK])
+    pos = {r: i for i, r in enumerate(data_rows)}
+    header = [""] * width
+    cols = [[""] * len(data_rows) for _ in range(width)]
+    numeric_cells: dict[int, set[int]] = {}
+    for (r, c), v in cells.items():
+        text = _xlsx_text(v)
+        if r == 1:
+            header[c - 1] = text
+        else:
+            cols[c - 1][pos[r]] = text
+            if type(v) in (int, float):
+                numeric_cells.setdefault(c - 1, set()).add(pos[r])
+    data = pd.DataFrame({j: pd.Series(cols[j], dtype=object) for j in range(width)},
+                        index=range(len(data_rows)))
+    formula = {}
     for j in range(width):
-        values = [r[j] if j < len(r) else None for r in body]
-        texts = pd.Series([text(v) for v in values], dtype=str)
-        f = texts.str.startswith("=").to_numpy()
+        f = data[j].str.startswith("=").to_numpy(dtype=bool) if len(data_rows) else \
+            np.zeros(0, dtype=bool)
         if f.any():
             formula[j] = f
-        if j in nip_positions:
-            numeric[j] = np.array([type(v) in (int, float) for v in values], dtype=bool)
-        cols[j] = texts
-    data = pd.DataFrame(cols, index=range(len(body)))
-    return _drop_blank_rows(header, data, np.arange(len(body)) + 2, numeric, formula)
+    numeric = {}
+    for j, h in enumerate(header):
+        if normalise_header(h) in IDENTIFIER_COLUMNS:
+            m = np.zeros(len(data_rows), dtype=bool)
+            m[list(numeric_cells.get(j, ()))] = True
+            numeric[j] = m
+    rows = np.array(data_rows, dtype=np.int64)
+    return _drop_blank_rows(header, data, rows, numeric, formula)
 
 
 def _drop_blank_rows(header: list[str], data: pd.DataFrame, rows: np.ndarray,
@@ -264,7 +372,19 @@ def column_letter(j: int) -> str:
     return s
 
 
+#: A run of this many digits may be (part of) a NIP: never repeated in a message.
+_LONG_DIGITS = re.compile(r"\d[\d .\-/]{6,}\d")
+
+
 def show_value(v: str, limit: int = 40) -> str:
+    """A cell value quoted for an error message: cut at ``limit`` characters, and any run of
+    8 or more digits (a NIP pasted into the wrong column, say) replaced by its length."""
+    v = _LONG_DIGITS.sub(lambda m: _digits_note(m.group(0)), v)
     return repr(v if len(v) <= limit else v[: limit - 3] + "...")
+
+
+def _digits_note(run: str) -> str:
+    digits = sum(ch.isdigit() for ch in run)
+    return f"<{digits} digits>" if digits >= 8 else run
 
 

@@ -29,6 +29,12 @@ JENIS_KELAMIN = ("L", "P")
 TRUE_WORDS = ("ya", "1", "true")
 FALSE_WORDS = ("tidak", "0", "false")
 YA, TIDAK = "ya", "tidak"
+#: Upper bound of every amount column without a natural one (targets, realisations, costs in
+#: rupiah): 10^15 is below 2**53, so every whole amount in range is held exactly by a double,
+#: and far above any real figure (the whole Binjai budget is about 1.2 * 10^12 rupiah).
+AMOUNT_MAX = 1e15
+#: Upper bound of day counts (absences, late arrivals per band): the days of one year.
+DAYS_MAX = 366
 #: Late-arrival bands TL1..TL4 (Permentan 68/2012 template, regulation.md §4.3).
 LATE_BANDS = ("tl1", "tl2", "tl3", "tl4")
 _LATE_MINUTES = ("1-30 menit", "31-60 menit", "61-90 menit", "lebih dari 90 menit")
@@ -87,6 +93,8 @@ class Column:
             return f"{'>' if self.exclusive_minimum else '>='} {_num(lo)}"
         if lo is None:
             return f"<= {_num(hi)}"
+        if hi == AMOUNT_MAX or self.exclusive_minimum:
+            return f"{'>' if self.exclusive_minimum else '>='} {_num(lo)}, <= {_num(hi)}"
         return f"{_num(lo)}-{_num(hi)}"
 
     @property
@@ -141,12 +149,16 @@ class Column:
 
 
 def _num(x: float | None) -> str:
+    if x == AMOUNT_MAX:
+        return "10^15"
     return "" if x is None else (f"{x:g}")
 
 
 def _range_en(c: Column) -> str:
     lo, hi = c.minimum, c.maximum
     if lo is not None and hi is not None:
+        if hi == AMOUNT_MAX or c.exclusive_minimum:
+            return f"{'>' if c.exclusive_minimum else '>='} {_num(lo)} and <= {_num(hi)}"
         return f"from {_num(lo)} to {_num(hi)}"
     if lo is not None:
         return f"{'>' if c.exclusive_minimum else '>='} {_num(lo)}"
@@ -242,11 +254,11 @@ def slot_columns(k: int | str, cat: Catalogue | None = None) -> tuple[Column, ..
         Column(p + "utama", "boolean", "iki",
                "ya = RHK utama, tidak = RHK tambahan.", cell="slot", example="ya"),
         Column(p + "target", "number", "iki", "Target IKI (satuan sesuai indikator).",
-               cell="slot", minimum=0, exclusive_minimum=True, example="450"),
+               cell="slot", minimum=0, maximum=AMOUNT_MAX, exclusive_minimum=True, example="450"),
         Column(p + "realisasi", "number", "iki",
                "Realisasi IKI. Kosong = tidak dilaporkan: dihitung sebagai data hilang oleh "
                "skema penilaian, bukan dibuang.", cell="slot_optional", minimum=0,
-               example="432"),
+               maximum=AMOUNT_MAX, example="432"),
         Column(p + "kualitas", "number", "iki",
                "Penilaian kualitas hasil oleh atasan, 0-100 (aspek kualitas PP 46/2011).",
                column_required=False, cell="slot_optional", minimum=0, maximum=100,
@@ -254,15 +266,17 @@ def slot_columns(k: int | str, cat: Catalogue | None = None) -> tuple[Column, ..
         Column(p + "waktu_target", "number", "iki",
                f"Target waktu penyelesaian dalam bulan (periode = {_num(cat.period_months)} "
                "bulan).", column_required=False, cell="slot_optional", minimum=0,
-               exclusive_minimum=True, example=_num(cat.period_months)),
+               maximum=120, exclusive_minimum=True, example=_num(cat.period_months)),
         Column(p + "waktu_realisasi", "number", "iki", "Realisasi waktu penyelesaian (bulan).",
-               column_required=False, cell="slot_optional", minimum=0, exclusive_minimum=True,
-               example=_num(cat.period_months)),
+               column_required=False, cell="slot_optional", minimum=0, maximum=120,
+               exclusive_minimum=True, example=_num(cat.period_months)),
         Column(p + "biaya_target", "number", "iki",
                "Target biaya (rupiah); kosong = IKI tanpa aspek biaya.",
-               column_required=False, cell="slot_optional", minimum=0, example=""),
+               column_required=False, cell="slot_optional", minimum=0, maximum=AMOUNT_MAX,
+               example=""),
         Column(p + "biaya_realisasi", "number", "iki", "Realisasi biaya (rupiah).",
-               column_required=False, cell="slot_optional", minimum=0, example=""),
+               column_required=False, cell="slot_optional", minimum=0, maximum=AMOUNT_MAX,
+               example=""),
     )
 
 
@@ -287,13 +301,13 @@ def attendance_columns() -> tuple[Column, ...]:
     late = tuple(
         Column(late_column(b), "integer", "kehadiran",
                f"Jumlah keterlambatan masuk kerja kategori {b.upper()} ({m}) dalam periode.",
-               minimum=0, example="0")
+               minimum=0, maximum=DAYS_MAX, example="0")
         for b, m in zip(LATE_BANDS, _LATE_MINUTES, strict=True)
     )
     return (
         Column("hari_tidak_hadir", "integer", "kehadiran",
                "Jumlah hari tidak masuk kerja tanpa keterangan dalam periode.", minimum=0,
-               example="1"),
+               maximum=DAYS_MAX, example="1"),
         *late,
         Column("inovasi", "boolean", "kehadiran",
                "ya jika pegawai memenuhi syarat inovasi untuk predikat Sangat Baik (PP 30/2019). "
