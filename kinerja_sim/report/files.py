@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -78,8 +79,14 @@ def _neutral_index(index: pd.Index) -> pd.Index:
 
 
 def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
-                 index: bool = False) -> Path:
-    """Write DataFrames to one .xlsx (one sheet each) or, for .csv, the only one given."""
+                 index: bool = False,
+                 style: Callable[[Any, pd.DataFrame], None] | None = None) -> Path:
+    """Write DataFrames to one .xlsx (one sheet each) or, for .csv, the only one given.
+
+    ``style(worksheet, df)``, if given, is called for each openpyxl worksheet after its data is
+    written (header formats, frozen panes, number formats, widths). It formats cells; it must
+    not write values, so every cell stays as inert as :func:`neutralise` made it.
+    """
     path = Path(path)
     if path.suffix.lower() == ".csv":
         if len(sheets) != 1:
@@ -87,8 +94,10 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
         return write_csv(path, next(iter(sheets.values())), index=index)
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            neutralise(df).to_excel(xw, sheet_name=str(neutralise_text(name))[:31],
-                                    index=index)
+            sheet = str(neutralise_text(name))[:31]
+            neutralise(df).to_excel(xw, sheet_name=sheet, index=index)
+            if style is not None:
+                style(xw.sheets[sheet], df)
     return path
 
 
