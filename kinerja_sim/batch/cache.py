@@ -45,14 +45,18 @@ def cache_path(directory: str | Path, key: dict[str, str]) -> Path:
     return Path(directory) / ".batch" / f"pembanding-{key_digest(key)}.pkl"
 
 
-def save_baseline(path: str | Path, sim: Simulation, key: dict[str, str]) -> Path:
-    """Store ``sim`` with its per-replication metrics (computed here if not yet) under ``key``."""
+def save_baseline(path: str | Path, sim: Simulation, key: dict[str, str],
+                  tables: dict | None = None) -> Path:
+    """Store ``sim`` with its per-replication metrics (computed here if not yet) and the
+    baseline's own report ``tables`` under ``key``."""
     outcomes.per_replication(sim)  # kept on the Simulation, so it travels in the pickle
-    return write_bytes(path, pickle.dumps({"key": key, "simulation": sim}, protocol=5))
+    return write_bytes(path, pickle.dumps({"key": key, "simulation": sim,
+                                           "tables": dict(tables or {})}, protocol=5))
 
 
-def load_baseline(path: str | Path | None, key: dict[str, str]) -> Simulation | None:
-    """The cached baseline if ``path`` holds one for exactly ``key``, else ``None``."""
+def load_baseline(path: str | Path | None, key: dict[str, str]
+                  ) -> tuple[Simulation, dict] | None:
+    """``(simulation, tables)`` if ``path`` holds a baseline for exactly ``key``, else None."""
     if not path or not Path(path).is_file():
         return None
     try:
@@ -62,4 +66,4 @@ def load_baseline(path: str | Path | None, key: dict[str, str]) -> Simulation | 
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
     sim = stored.get("simulation")
-    return sim if isinstance(sim, Simulation) else None
+    return (sim, stored.get("tables") or {}) if isinstance(sim, Simulation) else None

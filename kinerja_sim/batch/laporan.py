@@ -135,10 +135,13 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
     wf = workforce if workforce is not None else resolve_batch_workforce(base, profile, data)
     seed = base.spec.seed if seed is None else int(seed)
     key = baseline_key(base, seed, wf, periods, replications)
-    base_sim = load_baseline(baseline_cache, key)
-    from_cache = base_sim is not None
-    if base_sim is None:
+    cached = load_baseline(baseline_cache, key)
+    from_cache = cached is not None
+    if cached is None:
         base_sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
+        base_tables = baseline_tables(base_sim)
+    else:
+        base_sim, base_tables = cached
     same = sc.hash == base.hash
     reforms = [] if same else [simulate(wf, sc, seed=seed, periods=periods,
                                         replications=replications)]
@@ -146,17 +149,12 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
     sims = comp.simulations
     prov = provenance(sc, seed, wf, baseline=base.name, baseline_hash=base.hash,
                       periods=periods, replications=replications, lang=lang)
-    tables = {
-        "ringkasan": comp.headline,
-        "predikat": pd.concat([predikat_table(s) for s in sims], ignore_index=True),
-        "keadilan": pd.concat([fairness_table(s) for s in sims], ignore_index=True),
-        "menang_kalah": comp.winners_losers if not same else _empty_winners_losers(),
-        "kelompok": pd.concat([outcomes.group_table(s).assign(scenario=s.scenario.name)
-                               for s in sims], ignore_index=True),
-        "lintasan": pd.concat([outcomes.trajectories(s).assign(scenario=s.scenario.name)
-                               for s in sims], ignore_index=True),
-        "panel_metrik": metric_panel(sims[-1]),
-    }
+    own = [base_tables, *(baseline_tables(s) for s in reforms)]
+    tables = {"ringkasan": comp.headline,
+              **{k: pd.concat([o[k] for o in own], ignore_index=True) for k in BASELINE_TABLES},
+              "menang_kalah": comp.winners_losers if not same else _empty_winners_losers(),
+              "panel_metrik": metric_panel(sims[-1])}
+    tables = {k: tables[k] for k in TABLES}
     out = Path(output_dir)
     meta = {"kinerja_sim.provenance": json.dumps(prov, sort_keys=True), **prov}
     files = {f"{name}.parquet": write_parquet(out / f"{name}.parquet", df, meta)
@@ -164,6 +162,18 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
     for name, fig in report_figures(tables, lang).items():
         files[f"{name}.png"] = save_figure(fig, out / f"{name}.png")
     return ScenarioReport(sc, base, comp, lang, tables, files, prov, from_cache)
+
+
+#: Tables that depend on one simulation only (the batch computes the baseline's once).
+BASELINE_TABLES = ("predikat", "keadilan", "kelompok", "lintasan")
+
+
+def baseline_tables(sim: Simulation) -> dict[str, pd.DataFrame]:
+    """The tables of one simulation on its own: predikat, fairness, groups, trajectories."""
+    name = sim.scenario.name
+    return {"predikat": predikat_table(sim), "keadilan": fairness_table(sim),
+            "kelompok": outcomes.group_table(sim).assign(scenario=name),
+            "lintasan": outcomes.trajectories(sim).assign(scenario=name)}
 
 
 def report_figures(tables: dict[str, pd.DataFrame], lang: str = "id") -> dict:

@@ -253,11 +253,12 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
     def make_baseline() -> str | None:
         if cache.load_baseline(cache_file, key) is not None:
             return str(cache_file)
+        from kinerja_sim.batch.laporan import baseline_tables
         from kinerja_sim.simulate import simulate
 
         try:
             sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
-            cache.save_baseline(cache_file, sim, key)
+            cache.save_baseline(cache_file, sim, key, baseline_tables(sim))
         except Exception:  # each notebook then meets (and reports) the same problem itself
             return None
         return str(cache_file)
@@ -294,7 +295,8 @@ def _error_cell(nb: Any) -> tuple[str, str] | None:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 first = (cell.source.strip().splitlines() or [""])[0][:60]
-                evalue = (str(out.get("evalue", "")).strip().splitlines() or [""])[0]
+                evalue = " ".join(x.strip() for x in str(out.get("evalue", "")).splitlines()
+                                  if x.strip())[:300]
                 return f"{i} ({first})", f"{out.get('ename')}: {evalue}"
     return None
 

@@ -70,8 +70,8 @@ def delta_intervals(headline: pd.DataFrame, keys: tuple[str, ...], lang: str = "
     """
     reforms = headline[headline["delta_mean"].notna()]
     scenarios = list(dict.fromkeys(reforms["scenario"]))
-    fig = Figure(figsize=(3.2 * len(keys), 0.35 * len(scenarios) + 1.6))
-    axes = fig.subplots(1, len(keys), squeeze=False, sharey=True)[0]
+    fig = Figure(figsize=(8.0, len(keys) * (0.28 * len(scenarios) + 0.9)))
+    axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for key, ax in zip(keys, axes, strict=True):
         rows = reforms[reforms["metric"] == key].set_index("scenario").reindex(scenarios)
         y = np.arange(len(scenarios))
@@ -81,9 +81,9 @@ def delta_intervals(headline: pd.DataFrame, keys: tuple[str, ...], lang: str = "
         ax.errorbar(mean, y, xerr=np.abs(err), fmt="o", ms=4, capsize=3)
         ax.axvline(0.0, color="grey", lw=0.8)
         ax.set_yticks(y, scenarios)
-        ax.set_title(t(f"metric.{key}", lang), fontsize=7, wrap=True)
-        ax.tick_params(labelsize=6)
-    axes[0].invert_yaxis()
+        ax.set_title(t(f"metric.{key}", lang), fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.invert_yaxis()
     fig.tight_layout()
     return fig
 
