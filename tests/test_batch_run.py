@@ -241,3 +241,23 @@ def test_sigkill_mid_batch_then_rerun_gives_identical_results(clean_batch, tmp_p
     for name in result_files(clean_batch):
         if name.startswith("hasil/") and name.endswith(".png"):
             assert (out / name).read_bytes() == (clean_batch / name).read_bytes(), name
+
+
+def test_comparison_notebook_reads_a_finished_batch_under_plain_papermill(clean_batch,
+                                                                          tmp_path):
+    import nbformat
+
+    out_nb = tmp_path / "bandingkan.ipynb"
+    proc = subprocess.run([str(Path(sys.executable).parent / "papermill"),
+                           str(ROOT / "notebooks" / "bandingkan_skenario.ipynb"), str(out_nb),
+                           "-p", "batch_dir", str(clean_batch), "--no-progress-bar"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    nb = nbformat.read(out_nb, as_version=4)
+    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    for name in SCENARIOS:
+        assert name in text
+    assert "Objektivitas" in text
+    assert sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+               for o in c.get("outputs", [])) == 4

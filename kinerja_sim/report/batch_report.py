@@ -47,6 +47,13 @@ class Batch:
         """One row per metric, one column per scenario: value, delta [90 % interval]."""
         return headline_text(self.tables["ringkasan"], self.baseline, lang)
 
+    def adverse_impact_groups(self) -> pd.DataFrame:
+        """Group cells whose mean impact ratio is under the four-fifths threshold."""
+        fair = self.tables["keadilan"]
+        flagged = fair[fair["adverse_impact"].fillna(False).astype(bool)]
+        return flagged[["scenario", "dimension", "group", "n", "rate", "impact_ratio",
+                        "impact_ratio_lo", "impact_ratio_hi"]].reset_index(drop=True)
+
     def figure(self, name: str, lang: str = "id"):
         """A figure of the batch: "predikat", "delta", "lintasan" or "menang_kalah:<dim>"."""
         if name == "predikat":
@@ -228,13 +235,10 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
             caption = captions[name]
         parts += [h.heading(caption.splitlines()[0]), h.figure(png, caption)]
     parts.append(h.heading(t("batch.fairness_title", lang)))
-    fair = batch.tables["keadilan"]
-    flagged = fair[fair["adverse_impact"].fillna(False).astype(bool)]
+    flagged = batch.adverse_impact_groups()
     parts.append(h.paragraph(t("batch.fairness_note", lang, n=len(flagged)), "note"))
     if len(flagged):
-        parts.append(h.table(flagged[["scenario", "dimension", "group", "n", "rate",
-                                      "impact_ratio", "impact_ratio_lo", "impact_ratio_hi"]],
-                             index=False))
+        parts.append(h.table(flagged, index=False))
     parts.append(h.heading(t("batch.notebooks_title", lang)))
     parts.append(h.bullet_list(
         h.link(f"notebook/{n}.ipynb", n) for n in batch.scenarios
