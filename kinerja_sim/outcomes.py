@@ -67,7 +67,23 @@ def _standardised(x: np.ndarray) -> np.ndarray:
 
 def per_replication(sim: Simulation) -> dict[str, np.ndarray]:
     """Every headline metric as an array of shape (replications, periods) (NaN where the metric
-    is final-period only)."""
+    is final-period only).
+
+    Computed once per Simulation and kept on it (read-only arrays): ``compare``, ``headline``
+    and ``trajectories`` all start here, and a report that asks for all three would otherwise
+    pay for the most expensive step of an analysis three times. A pickled Simulation carries
+    the kept metrics with it (the batch runner shares its baseline that way).
+    """
+    memo = sim.__dict__.get("_per_replication")
+    if memo is None:
+        memo = _per_replication(sim)
+        for values in memo.values():
+            values.setflags(write=False)
+        sim.__dict__["_per_replication"] = memo
+    return memo
+
+
+def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
     R, P = sim.replications, sim.periods
     pn = sim.panel
     out = {k: np.full((R, P), np.nan) for k in METRICS}

@@ -22,9 +22,25 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import rankdata
 
 N_PREDIKAT = 5  #: predikat are ordinal codes 0..4 (worst..best), see schemes/base.py
+
+
+def average_ranks(x: ArrayLike) -> np.ndarray:
+    """Ranks 1..n, ties sharing their average rank: ``scipy.stats.rankdata(x)`` exactly.
+
+    Written in numpy because importing ``scipy.stats`` costs about a second of CPU at every
+    start of a process (each CLI call, each notebook kernel) for this one function.
+    """
+    v = np.asarray(x, dtype=np.float64)
+    order = np.argsort(v, kind="mergesort")
+    xs = v[order]
+    first = np.r_[True, xs[1:] != xs[:-1]]
+    group = np.cumsum(first)  # 1-based tie group of each sorted value
+    bounds = np.r_[np.nonzero(first)[0], v.size]  # start of each group in sorted order, then n
+    ranks = np.empty(v.size, dtype=np.float64)
+    ranks[order] = 0.5 * (bounds[group] + bounds[group - 1] + 1)
+    return ranks
 
 
 def _vector(x: ArrayLike, name: str, dtype: type = np.float64) -> np.ndarray:
@@ -65,8 +81,8 @@ def spearman(score: ArrayLike, truth: ArrayLike) -> float:
     ok = ~(np.isnan(x) | np.isnan(y))
     if ok.sum() < 2:
         return float("nan")
-    rx = rankdata(x[ok]) - (ok.sum() + 1) / 2.0
-    ry = rankdata(y[ok]) - (ok.sum() + 1) / 2.0
+    rx = average_ranks(x[ok]) - (ok.sum() + 1) / 2.0
+    ry = average_ranks(y[ok]) - (ok.sum() + 1) / 2.0
     denom = np.sqrt(np.dot(rx, rx) * np.dot(ry, ry))
     if denom == 0:
         return float("nan")

@@ -22,9 +22,10 @@ import html
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,11 +206,15 @@ def sheet_names(names: Iterable[object]) -> list[str]:
 
 
 def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
-                 index: bool = False, freeze_header: bool = False) -> Path:
+                 index: bool = False, freeze_header: bool = False,
+                 style: Callable[[Any, pd.DataFrame], None] | None = None) -> Path:
     """Write DataFrames to one .xlsx (one sheet each) or, for .csv, the only one given.
 
     Every text cell, header, index label and sheet name is made inert (:func:`neutralise`,
     :func:`sheet_names`). ``freeze_header`` keeps row 1 visible while scrolling.
+    ``style(worksheet, df)``, if given, is called for each openpyxl worksheet after its data is
+    written (header formats, frozen panes, number formats, widths). It formats cells; it must
+    not write values, so every cell stays as inert as :func:`neutralise` made it.
     """
     path = Path(path)
     if path.suffix.lower() == ".csv":
@@ -222,6 +227,8 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
             neutralise(df, xlsx=True).to_excel(
                 xw, sheet_name=name, index=index,
                 freeze_panes=(1, 0) if freeze_header else None)
+            if style is not None:
+                style(xw.sheets[name], df)
     return path
 
 

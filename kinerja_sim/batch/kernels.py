@@ -1,0 +1,125 @@
+"""Warm kernels: started and pre-imported in the background, one fresh kernel per notebook.
+
+A plain ``papermill`` call pays, before the notebook's first line, for starting a kernel
+(~1 s here) and for the kernel importing pandas, matplotlib and kinerja_sim (~2 s). The batch
+runner instead keeps up to ``size`` kernels starting and warming (running the imports) while
+other notebooks execute, so a notebook gets a kernel that is ready at once. A kernel is handed
+out once and shut down after its notebook: no state passes from one scenario to the next.
+
+Starting kernels in parallel sometimes fails (``ZMQError: Address already in use`` when two
+kernels race for a port, or a start time-out on a loaded machine — the failure papermill users
+report most). A failed start is retried once with a new kernel; a second failure is reported
+for the scenario that needed the kernel, and the other scenarios go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+#: Code a kernel runs before it is handed out: the imports every report notebook needs.
+WARMUP_CODE = (
+    "import kinerja_sim.batch.laporan\n"
+    "import IPython.display\n"
+    "import matplotlib.backends.backend_agg\n"
+    "import pyarrow.parquet\n"
+)
+
+
+class KernelStartError(RuntimeError):
+    """A kernel could not be started (after the retry)."""
+
+
+def default_factory(kernel_name: str = "python3") -> Any:
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager(kernel_name=kernel_name)
+
+
+async def shutdown(km: Any) -> None:
+    """Stop a kernel at once, whatever state it is in."""
+    with contextlib.suppress(Exception):
+        if await _maybe_await(km.is_alive()):
+            await _maybe_await(km.shutdown_kernel(now=True))
+    with contextlib.suppress(Exception):
+        await _maybe_await(km.cleanup_resources())
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if asyncio.iscoroutine(value) or isinstance(value, asyncio.Future) \
+        else value
+
+
+async def start_warm_kernel(factory: Callable[[], Any], cwd: str, warmup: str = WARMUP_CODE,
+                            timeout: float = 120.0, retries: int = 1) -> Any:
+    """Start a kernel, wait until it answers, run ``warmup``; retry a failed start once."""
+    errors = []
+    for _attempt in range(1 + retries):
+        km = factory()
+        try:
+            await _maybe_await(km.start_kernel(cwd=cwd))
+            kc = km.client()
+            kc.start_channels()
+            try:
+                await _maybe_await(kc.wait_for_ready(timeout=timeout))
+                if warmup:
+                    msg_id = kc.execute(warmup, silent=True, store_history=False)
+                    while True:
+                        reply = await _maybe_await(kc.get_shell_msg(timeout=timeout))
+                        if reply["parent_header"].get("msg_id") == msg_id:
+                            break
+                    content = reply["content"]
+                    if content.get("status") != "ok":
+                        raise RuntimeError(f"warm-up failed: {content.get('ename')}: "
+                                           f"{content.get('evalue')}")
+            finally:
+                kc.stop_channels()
+            return km
+        except Exception as err:  # any start failure: ZMQError, time-out, kernel died
+            errors.append(f"{type(err).__name__}: {err}")
+            await shutdown(km)
+    raise KernelStartError("; ".join(errors))
+
+
+class KernelPool:
+    """Keeps up to ``size`` warm kernels ready ahead of demand, never more than ``demand``.
+
+    ``take()`` returns a started, warmed kernel manager that belongs to the caller from then on
+    (the caller shuts it down); it raises :class:`KernelStartError` when the start failed twice.
+    """
+
+    def __init__(self, size: int, demand: int, cwd: str,
+                 factory: Callable[[], Any] | None = None, warmup: str = WARMUP_CODE,
+                 timeout: float = 120.0) -> None:
+        self.size, self.remaining, self.cwd = max(1, size), demand, cwd
+        self.factory = factory or default_factory
+        self.warmup, self.timeout = warmup, timeout
+        self._pending: list[asyncio.Task] = []
+
+    def _fill(self) -> None:
+        while len(self._pending) < min(self.size, self.remaining):
+            self._pending.append(asyncio.ensure_future(start_warm_kernel(
+                self.factory, self.cwd, self.warmup, self.timeout)))
+
+    def start(self) -> None:
+        """Begin starting kernels in the background."""
+        self._fill()
+
+    async def take(self) -> Any:
+        self._fill()
+        task = self._pending.pop(0)
+        self.remaining -= 1
+        self._fill()
+        return await task
+
+    async def close(self) -> None:
+        """Shut down kernels started but never handed out."""
+        for task in self._pending:
+            try:
+                km = await task
+            except Exception:
+                continue
+            await shutdown(km)
+        self._pending.clear()

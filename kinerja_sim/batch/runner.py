@@ -1,0 +1,381 @@
+"""``kinerja-sim run``: one executed report notebook per scenario, in parallel, fault-tolerant,
+resumable.
+
+Each scenario runs ``notebooks/laporan_skenario.ipynb`` (parameters injected the way plain
+``papermill`` injects them) in its own fresh kernel process; up to ``jobs`` kernels execute at a
+time while the next ones start and import in the background (:mod:`kinerja_sim.batch.kernels`).
+The baseline is simulated once per batch, in the runner while the first kernels warm up, and
+shared with every notebook through a cache file keyed by its hash (:mod:`.cache`).
+
+Layout of a batch directory ``DIR``::
+
+    index.html, ringkasan.xlsx     the batch report (kinerja_sim.report.batch_report)
+    notebook/<scenario>.ipynb      each executed notebook, also when it failed
+    hasil/<scenario>/              its Parquet tables and PNG figures
+    .batch/selesai/<scenario>.json resume marker: key + provenance, written last
+    .batch/berjalan/<scenario>.json what is running now (scenario, kernel pid)
+
+A scenario that fails (an exception, a dead kernel, the per-scenario time-out, a kernel that
+would not start twice) never stops the others; its notebook is kept and its error summarised
+at the end. A scenario whose marker holds the same key (scenario and baseline hash, seed,
+workforce hash, periods, replications, language, package version) is skipped. Every file is
+written atomically, and a new run first removes the temporary files a killed run left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kinerja_sim.batch import cache
+from kinerja_sim.batch.kernels import KernelPool, KernelStartError, shutdown
+from kinerja_sim.batch.laporan import resolve_batch_workforce, resolve_scenario
+from kinerja_sim.errors import InputError, Problem
+from kinerja_sim.labels import t
+from kinerja_sim.provenance import provenance, versions, workforce_hash
+from kinerja_sim.report.files import write_text
+from kinerja_sim.scenario import Scenario
+
+#: Default time limit for one scenario's notebook (seconds).
+DEFAULT_TIMEOUT = 1800.0
+
+
+def default_notebook() -> Path:
+    """The report notebook: ``notebooks/laporan_skenario.ipynb`` next to the package."""
+    here = Path(str(resources.files("kinerja_sim"))).parent
+    return here / "notebooks" / "laporan_skenario.ipynb"
+
+
+@dataclass
+class Failure:
+    """Why one scenario failed: where (cell) and the exception line."""
+
+    scenario: str
+    cell: str
+    error: str
+
+    def line(self, lang: str = "id") -> str:
+        return t("batch.failure_line", lang, scenario=self.scenario, cell=self.cell,
+                 error=self.error)
+
+
+@dataclass
+class BatchResult:
+    directory: Path
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+@dataclass
+class Job:
+    scenario: Scenario
+    key: dict[str, str]
+    parameters: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+
+def notebook_path(directory: Path, name: str) -> Path:
+    return directory / "notebook" / f"{name}.ipynb"
+
+
+def result_dir(directory: Path, name: str) -> Path:
+    return directory / "hasil" / name
+
+
+def marker_path(directory: Path, name: str) -> Path:
+    return directory / ".batch" / "selesai" / f"{name}.json"
+
+
+def running_path(directory: Path, name: str) -> Path:
+    return directory / ".batch" / "berjalan" / f"{name}.json"
+
+
+def read_marker(directory: Path, name: str) -> dict | None:
+    path = marker_path(directory, name)
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_done(directory: Path, job: Job) -> bool:
+    """Results exist for exactly this job's key (and its notebook and files are in place)."""
+    marker = read_marker(directory, job.name)
+    if not marker or marker.get("key") != job.key:
+        return False
+    files = [notebook_path(directory, job.name),
+             *(result_dir(directory, job.name) / f for f in marker.get("files", []))]
+    return all(f.is_file() for f in files)
+
+
+def remove_leftovers(directory: Path) -> list[Path]:
+    """Delete what a killed run left: temporary ``.*.part`` files and running markers."""
+    removed = []
+    if not directory.is_dir():
+        return removed
+    for path in [*directory.rglob(".*.part"), *(directory / ".batch" / "berjalan").glob("*")]:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _scenario_ref(sc: Scenario) -> str:
+    return str(Path(sc.source).resolve())
+
+
+def plan_jobs(scenarios: list[str | Path], baseline: str | Path, *, periods: int,
+              replications: int, seed: int | None, profile: str | None,
+              data: str | Path | None, lang: str, overrides: dict | None,
+              directory: Path) -> tuple[Scenario, Any, int, list[Job]]:
+    """Load every scenario (all problems reported together) and build one job per scenario."""
+    problems: list[Problem] = []
+    base = resolve_scenario(baseline, overrides)
+    loaded: list[Scenario] = []
+    for ref in scenarios:
+        try:
+            loaded.append(resolve_scenario(ref, overrides))
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    seen: dict[str, Scenario] = {}
+    unique = []
+    for sc in loaded:
+        if sc.name in seen:
+            if seen[sc.name].hash != sc.hash:
+                problems.append(Problem(sc.source, "name", f"scenario name {sc.name!r} is used "
+                                        f"by two different scenarios ({seen[sc.name].source})",
+                                        expected="a unique name per scenario in one batch"))
+            continue
+        seen[sc.name] = sc
+        unique.append(sc)
+    if problems:
+        raise InputError(problems)
+    wf = resolve_batch_workforce(base, profile, data)
+    seed = base.spec.seed if seed is None else int(seed)
+    wf_hash = workforce_hash(wf)
+    data_ref = str(Path(data).resolve()) if data else None
+    jobs = []
+    for sc in unique:
+        key = {"scenario_hash": sc.hash, "baseline_hash": base.hash, "seed": str(seed),
+               "workforce_hash": wf_hash, "periods": str(periods),
+               "replications": str(replications), "lang": lang,
+               "version": versions()["kinerja_sim"]}
+        params = {"scenario": _scenario_ref(sc), "baseline": _scenario_ref(base),
+                  "profile": profile, "data": data_ref, "periods": periods,
+                  "replications": replications, "seed": seed, "lang": lang,
+                  "output_dir": str(result_dir(directory, sc.name).resolve()),
+                  "overrides": dict(overrides or {})}
+        jobs.append(Job(sc, key, params))
+    return base, wf, seed, jobs
+
+
+def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path, *,
+              jobs: int = 2, periods: int = 8, replications: int = 20, seed: int | None = None,
+              profile: str | None = None, data: str | Path | None = None, lang: str = "id",
+              timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
+              notebook: str | Path | None = None, progress: bool = True,
+              kernel_factory: Any = None, report: bool = True) -> BatchResult:
+    """Run every scenario's report notebook against ``baseline``; see the module docstring."""
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(directory)
+    base, wf, seed, all_jobs = plan_jobs(
+        scenarios, baseline, periods=periods, replications=replications, seed=seed,
+        profile=profile, data=data, lang=lang, overrides=overrides, directory=directory)
+    result = BatchResult(directory)
+    todo = []
+    for job in all_jobs:
+        if is_done(directory, job):
+            result.skipped.append(job.name)
+            _say(t("batch.skipped", lang, scenario=job.name))
+        else:
+            todo.append(job)
+    key = cache.baseline_key(base, seed, wf, periods, replications)
+    cache_file = cache.cache_path(directory, key)
+    if todo:
+        _say(t("batch.starting", lang, n=len(todo), jobs=jobs, periods=periods,
+               replications=replications, baseline=base.name))
+        asyncio.run(_run_jobs(todo, result, directory, base, wf, seed, periods, replications,
+                              key, cache_file, jobs=jobs, timeout=timeout, lang=lang,
+                              notebook=Path(notebook) if notebook else default_notebook(),
+                              progress=progress, kernel_factory=kernel_factory))
+    if not result.failed:
+        cache_file.unlink(missing_ok=True)
+    if report:
+        from kinerja_sim.report.batch_report import write_batch_report
+
+        names = [j.name for j in all_jobs]
+        result.index = write_batch_report(directory, names, base.name, lang,
+                                          failures=result.failed,
+                                          batch_provenance=provenance(base, seed, wf,
+                                                                      periods=periods,
+                                                                      replications=replications))
+    for failure in result.failed:
+        _say(failure.line(lang))
+    return result
+
+
+def _say(text: str) -> None:
+    from tqdm.auto import tqdm
+
+    tqdm.write(text, file=sys.stderr)
+
+
+async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base: Scenario,
+                    wf: Any, seed: int, periods: int, replications: int, key: dict,
+                    cache_file: Path, *, jobs: int, timeout: float, lang: str, notebook: Path,
+                    progress: bool, kernel_factory: Any) -> None:
+    import nbformat
+    from tqdm.auto import tqdm
+
+    source = nbformat.read(notebook, as_version=4)
+    pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory)
+    pool.start()
+    loop = asyncio.get_running_loop()
+
+    def make_baseline() -> str | None:
+        if cache.load_baseline(cache_file, key) is not None:
+            return str(cache_file)
+        from kinerja_sim.batch.laporan import baseline_tables
+        from kinerja_sim.simulate import simulate
+
+        try:
+            sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
+            cache.save_baseline(cache_file, sim, key, baseline_tables(sim))
+        except Exception:  # each notebook then meets (and reports) the same problem itself
+            return None
+        return str(cache_file)
+
+    shared = loop.run_in_executor(None, make_baseline)
+    queue = list(todo)
+    bar = tqdm(total=len(todo), desc=t("batch.progress", lang), unit="skenario",
+               disable=not progress, file=sys.stderr)
+
+    async def worker() -> None:
+        while queue:
+            job = queue.pop(0)
+            cache_ref = await shared
+            try:
+                failure = await run_one(job, source, pool, directory, cache_ref, timeout)
+            except Exception as err:  # a bug or I/O error in one job must not stop the rest
+                failure = Failure(job.name, "-", f"{type(err).__name__}: {err}")
+            if failure is None:
+                result.ran.append(job.name)
+            else:
+                result.failed.append(failure)
+            bar.update(1)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(max(1, jobs))))
+    finally:
+        bar.close()
+        await pool.close()
+
+
+def _error_cell(nb: Any) -> tuple[str, str] | None:
+    """(cell description, exception line) of the first cell whose output is an error."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = (cell.source.strip().splitlines() or [""])[0][:60]
+                evalue = " ".join(x.strip() for x in str(out.get("evalue", "")).splitlines()
+                                  if x.strip())[:300]
+                return f"{i} ({first})", f"{out.get('ename')}: {evalue}"
+    return None
+
+
+async def run_one(job: Job, source: Any, pool: KernelPool, directory: Path,
+                  cache_ref: str | None, timeout: float) -> Failure | None:
+    """Execute one scenario's notebook; return its failure, or None when it succeeded."""
+    import copy
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from papermill.parameterize import parameterize_notebook
+
+    params = {**job.parameters, "baseline_cache": cache_ref}
+    nb = nbformat.from_dict(copy.deepcopy(source))
+    for cell in nb.cells:  # as papermill prepares a notebook: every cell has a tag list
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, params, kernel_name="python3",
+                               language="python")
+    failure: Failure | None = None
+    try:
+        km = await pool.take()
+    except KernelStartError as err:
+        return Failure(job.name, "-", t("batch.kernel_start_failed", "en", error=str(err)))
+    pid = _kernel_pid(km)
+    write_text(running_path(directory, job.name),
+               json.dumps({"scenario": job.name, "kernel_pid": pid}))
+    client = NotebookClient(nb, km=km, timeout=None, kernel_name="python3",
+                            resources={"metadata": {"path": os.getcwd()}})
+    try:
+        await asyncio.wait_for(client.async_execute(), timeout=timeout)
+    except CellExecutionError as err:
+        cell, line = _error_cell(nb) or ("-", f"{err.ename}: {err.evalue}")
+        failure = Failure(job.name, cell, line)
+    except DeadKernelError:
+        failure = Failure(job.name, _running_cell(nb), "DeadKernelError: kernel died")
+    except TimeoutError:
+        failure = Failure(job.name, _running_cell(nb), f"TimeoutError: over {timeout:g} s")
+    except Exception as err:
+        failure = Failure(job.name, _running_cell(nb), f"{type(err).__name__}: {err}")
+    finally:
+        if getattr(client, "kc", None) is not None:
+            client.kc.stop_channels()
+        await shutdown(km)
+    write_text(notebook_path(directory, job.name), nbformat.writes(nb))
+    running_path(directory, job.name).unlink(missing_ok=True)
+    if failure is None:
+        files = sorted(p.name for p in result_dir(directory, job.name).iterdir()
+                       if not p.name.startswith("."))
+        marker = {"key": job.key, "files": files,
+                  "provenance": _provenance_of(result_dir(directory, job.name))}
+        write_text(marker_path(directory, job.name), json.dumps(marker, indent=1,
+                                                                sort_keys=True))
+    else:
+        marker_path(directory, job.name).unlink(missing_ok=True)
+    return failure
+
+
+def _running_cell(nb: Any) -> str:
+    """The first code cell that has not finished (no execution count yet)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.get("execution_count") is None:
+            first = (cell.source.strip().splitlines() or [""])[0][:60]
+            return f"{i} ({first})"
+    return "-"
+
+
+def _kernel_pid(km: Any) -> int | None:
+    try:
+        return int(km.provisioner.process.pid)
+    except Exception:
+        return None
+
+
+def _provenance_of(folder: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(folder / "ringkasan.parquet").metadata or {}
+    raw = meta.get(b"kinerja_sim.provenance")
+    return json.loads(raw) if raw else {}

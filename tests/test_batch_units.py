@@ -1,0 +1,165 @@
+"""Units of the batch face without kernels: start retry, HTML escaping, cache keys, the
+engine additions it relies on (kept per-replication metrics, numpy ranks)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+class FakeClient:
+    def start_channels(self):
+        pass
+
+    def stop_channels(self):
+        pass
+
+    async def wait_for_ready(self, timeout=None):
+        return None
+
+    def execute(self, code, silent=True, store_history=False):
+        return "m1"
+
+    async def get_shell_msg(self, timeout=None):
+        return {"parent_header": {"msg_id": "m1"}, "content": {"status": "ok"}}
+
+
+class FakeKernel:
+    """A kernel manager whose start fails the way parallel papermill runs fail."""
+
+    def __init__(self, error=None):
+        self.error, self.alive, self.shut = error, False, False
+
+    async def start_kernel(self, **kw):
+        if self.error:
+            raise self.error
+        self.alive = True
+
+    def client(self):
+        return FakeClient()
+
+    async def is_alive(self):
+        return self.alive
+
+    async def shutdown_kernel(self, now=False):
+        self.alive, self.shut = False, True
+
+    async def cleanup_resources(self):
+        pass
+
+
+def test_kernel_start_is_retried_once_after_zmq_address_in_use():
+    import zmq
+
+    from kinerja_sim.batch.kernels import start_warm_kernel
+
+    made = []
+
+    def factory():
+        made.append(FakeKernel(zmq.ZMQError(98, "Address already in use") if not made
+                               else None))
+        return made[-1]
+
+    km = asyncio.run(start_warm_kernel(factory, cwd="."))
+    assert km is made[1] and km.alive and len(made) == 2
+
+
+def test_kernel_that_fails_to_start_twice_raises_with_both_reasons():
+    from kinerja_sim.batch.kernels import KernelStartError, start_warm_kernel
+
+    made = []
+
+    def factory():
+        made.append(FakeKernel(RuntimeError(f"Kernel didn't respond in 60 seconds #{len(made)}")))
+        return made[-1]
+
+    with pytest.raises(KernelStartError) as err:
+        asyncio.run(start_warm_kernel(factory, cwd="."))
+    assert len(made) == 2 and "#0" in str(err.value) and "#1" in str(err.value)
+
+
+def test_pool_never_starts_more_kernels_than_scenarios_and_closes_unused():
+    from kinerja_sim.batch.kernels import KernelPool
+
+    made = []
+
+    def factory():
+        made.append(FakeKernel())
+        return made[-1]
+
+    async def go():
+        pool = KernelPool(size=4, demand=2, cwd=".", factory=factory)
+        pool.start()
+        first = await pool.take()
+        await pool.close()
+        return first
+
+    first = asyncio.run(go())
+    assert len(made) == 2 and first.alive
+    assert made[1].shut  # started ahead, not taken, shut down by close()
+
+
+def test_html_escapes_text_and_refuses_external_links():
+    from kinerja_sim.report import html as h
+
+    df = pd.DataFrame({"<b>scenario</b>": ["<script>alert(1)</script>"], "x": [1.5]})
+    page = h.page("<title>", [h.table(df), h.paragraph("a & b"), h.link("notebook/a b.ipynb",
+                                                                          "<a>")])
+    assert "<script>" not in page and "&lt;script&gt;" in page and "a &amp; b" in page
+    assert 'href="notebook/a%20b.ipynb"' in page
+    for bad in ("https://cdn.example.org/x.css", "//evil/x", "/etc/passwd", "javascript:x"):
+        with pytest.raises(ValueError):
+            h.link(bad, "x")
+
+
+def test_baseline_cache_is_used_only_for_its_exact_key(tmp_path):
+    from kinerja_sim import load_scenario, simulate, synthesize
+    from kinerja_sim.batch import cache
+
+    wf = synthesize("binjai", n=300, observed=False)
+    sc = load_scenario("status_quo")
+    sim = simulate(wf, sc, periods=2, replications=2)
+    key = cache.baseline_key(sc, 1, wf, 2, 2)
+    path = cache.cache_path(tmp_path, key)
+    cache.save_baseline(path, sim, key, {"t": pd.DataFrame({"a": [1]})})
+    loaded, tables = cache.load_baseline(path, key)
+    assert np.array_equal(loaded.panel["score"], sim.panel["score"], equal_nan=True)
+    assert tables["t"]["a"].tolist() == [1]
+    assert cache.load_baseline(path, {**key, "seed": "2"}) is None
+    assert cache.load_baseline(path, cache.baseline_key(sc, 1, wf, 2, 3)) is None
+    path.write_bytes(b"not a pickle")
+    assert cache.load_baseline(path, key) is None
+
+
+def test_per_replication_is_computed_once_and_equals_a_fresh_computation(small_workforce):
+    import dataclasses
+
+    from kinerja_sim import load_scenario, outcomes, simulate
+
+    sim = simulate(small_workforce, load_scenario("kpi_objektif_binjai"), periods=2,
+                   replications=2)
+    first = outcomes.per_replication(sim)
+    assert outcomes.per_replication(sim) is first
+    fresh = outcomes.per_replication(dataclasses.replace(sim))  # a new object: computed anew
+    assert fresh is not first
+    for key in first:
+        np.testing.assert_array_equal(first[key], fresh[key])
+    with pytest.raises(ValueError):
+        first["motivation.index"][0, 0] = 1.0  # kept arrays are read-only
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5, 5) | st.floats(-3, 3, allow_nan=False), min_size=1,
+                max_size=60))
+def test_average_ranks_equal_scipy_rankdata(values):
+    from scipy.stats import rankdata
+
+    from kinerja_sim.metrics.objectivity import average_ranks
+
+    x = np.asarray(values, dtype=float)
+    np.testing.assert_array_equal(average_ranks(x), rankdata(x))
