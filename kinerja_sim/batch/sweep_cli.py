@@ -23,7 +23,26 @@ def register(subparsers) -> list[argparse.ArgumentParser]:
     s.add_argument("--out", default=None, help="folder keluaran (default: sapuan_<nama>)")
     _dask_options(s)
     s.set_defaults(func=cmd_sweep)
-    return [s]
+
+    r = subparsers.add_parser("robustness", help="ketahanan rekomendasi / global sensitivity "
+                                                 "of the headline deltas (Morris, Sobol)")
+    r.add_argument("scenarios", nargs="+", help="skenario reformasi (file YAML atau nama)")
+    r.add_argument("--baseline", required=True, help="skenario pembanding, mis. status_quo")
+    r.add_argument("--out", default=None, help="folder keluaran (default: ketahanan)")
+    r.add_argument("--periods", type=int, default=8)
+    r.add_argument("--replications", type=int, default=5)
+    r.add_argument("--seed", type=int, default=None)
+    r.add_argument("--profile", default=None)
+    r.add_argument("--n", type=int, default=None, help="skala ulang tenaga kerja")
+    r.add_argument("--trajectories", type=int, default=4, help="lintasan Morris (default 4)")
+    r.add_argument("--sobol-top", type=int, default=3,
+                   help="parameter paling berpengaruh untuk indeks Sobol (0 = tanpa Sobol)")
+    r.add_argument("--sobol-n", type=int, default=8, help="sampel dasar Sobol (pangkat 2)")
+    r.add_argument("--param", action="append", default=None, metavar="PATH",
+                   help="hanya parameter ini (berulang; default: semua di data/ranges.yaml)")
+    _dask_options(r)
+    r.set_defaults(func=cmd_robustness)
+    return [s, r]
 
 
 def cmd_sweep(args) -> int:
@@ -38,4 +57,22 @@ def cmd_sweep(args) -> int:
     print(t("sweep.done", lang, n=len(result.table), pareto=int(result.table["pareto"].sum()),
             mode=t("sweep.mode_dask" if dask else "sweep.mode_serial", lang),
             path=paths["xlsx"].parent))
+    return 0
+
+
+def cmd_robustness(args) -> int:
+    from kinerja_sim.batch.robustness import run_robustness, write_robustness
+
+    lang = getattr(args, "lang", "id")
+    result = run_robustness(
+        args.scenarios, args.baseline, parameters=args.param, periods=args.periods,
+        replications=args.replications, seed=args.seed, profile=args.profile, n=args.n,
+        trajectories=args.trajectories, sobol_top=args.sobol_top, sobol_n=args.sobol_n,
+        dask=bool(args.dask or args.scheduler), scheduler=args.scheduler,
+        n_workers=args.workers, progress=not args.no_progress, lang=lang)
+    paths = write_robustness(result, Path(args.out or "ketahanan"), lang)
+    print(t("robustness.header", lang, n=len(result.worlds), k=len(result.parameters)))
+    for row in result.summary.itertuples():
+        print(f"  [{row.scenario}] {row.verdict}")
+    print(t("robustness.written", lang, path=paths["xlsx"].parent))
     return 0
