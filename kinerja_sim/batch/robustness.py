@@ -351,8 +351,12 @@ def run_robustness(scenarios: Sequence[str | Path], baseline: str | Path, *,
                    n: int | None = None, trajectories: int = 4, levels: int = 4,
                    sobol_top: int = 3, sobol_n: int = 8, metrics: Sequence[str] = HEADLINE,
                    dask: bool = False, scheduler: str | None = None, n_workers: int = 2,
-                   progress: bool = True, lang: str = "id") -> RobustnessResult:
-    """The robustness analysis of ``scenarios`` against ``baseline`` (see the module doc)."""
+                   progress: bool = True, lang: str = "id", run: sw.Runner | None = None
+                   ) -> RobustnessResult:
+    """The robustness analysis of ``scenarios`` against ``baseline`` (see the module doc).
+
+    ``run``: an existing :class:`~kinerja_sim.batch.sweep.Runner` (then ``dask``,
+    ``scheduler`` and ``n_workers`` are not used)."""
     from kinerja_sim import outcomes
     from kinerja_sim.provenance import provenance
 
@@ -374,10 +378,13 @@ def run_robustness(scenarios: Sequence[str | Path], baseline: str | Path, *,
     model = scenario_model(reforms, base, unc, seed=seed, periods=periods,
                            replications=replications, workforce=wkey, metrics=metrics)
     directions = {f"{r.name}{SEP}{m}": sw.direction(m) for r in reforms for m in metrics}
-    with sw.runner(dask, scheduler, n_workers, progress, lang) as run:
-        tables = analyse(model, run, trajectories=trajectories, levels=levels,
-                         sobol_top=sobol_top, sobol_n=sobol_n, seed=seed,
-                         directions=directions, lang=lang)
+    opts = dict(trajectories=trajectories, levels=levels, sobol_top=sobol_top,
+                sobol_n=sobol_n, seed=seed, directions=directions, lang=lang)
+    if run is not None:
+        tables = analyse(model, run, **opts)
+    else:
+        with sw.runner(dask, scheduler, n_workers, progress, lang) as r:
+            tables = analyse(model, r, **opts)
     summary = tables["summary"]
     split = summary["output"].str.split(SEP, n=1, regex=False)
     summary.insert(0, "scenario", split.str[0])
