@@ -27,6 +27,7 @@ SCENARIO_SUFFIXES = {".yaml", ".yml"}
 #: Modules that add their face's subcommands (see the module docstring).
 COMMAND_MODULES: tuple[str, ...] = (
     "kinerja_sim.batch.commands",
+    "kinerja_sim.batch.sweep_cli",
 )
 
 
