@@ -90,12 +90,15 @@ class GroupIndex:
                 **{c: np.where(sup, np.nan, v) for c, v in cols.items()}, "suppressed": sup}))
         return pd.concat(frames, ignore_index=True)
 
-    def selection_rates(self, predikat: ArrayLike, dim: str, top: int = 4) -> pd.DataFrame:
-        """Share at predikat ``top`` per group: ``group, n, rate, suppressed``."""
+    def _rates(self, predikat: ArrayLike, dim: str, top: int) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(predikat, dtype=np.float64)
         self._check(p)
         sel = np.where(np.isnan(p), np.nan, (p == top).astype(np.float64))
-        n, rate = self._means(sel, dim)
+        return self._means(sel, dim)
+
+    def selection_rates(self, predikat: ArrayLike, dim: str, top: int = 4) -> pd.DataFrame:
+        """Share at predikat ``top`` per group: ``group, n, rate, suppressed``."""
+        n, rate = self._rates(predikat, dim, top)
         sup = n < self.min_n
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "rate": np.where(sup, np.nan, rate), "suppressed": sup})
@@ -103,26 +106,32 @@ class GroupIndex:
     def four_fifths_ratio(self, predikat: ArrayLike, dim: str, top: int = 4) -> float:
         """Lowest over highest top-predikat rate among unsuppressed groups (NaN if < 2 groups
         or nobody at ``top``), as :func:`kinerja_sim.metrics.four_fifths_ratio`."""
-        rates = self.selection_rates(predikat, dim, top)
-        kept = rates.loc[~rates["suppressed"], "rate"].to_numpy(dtype=np.float64)
+        n, rate = self._rates(predikat, dim, top)
+        kept = rate[n >= self.min_n]
         if kept.size < 2 or kept.max() == 0:
             return float("nan")
         return float(kept.min() / kept.max())
 
+    def residuals(self, score: ArrayLike, truth: ArrayLike) -> np.ndarray:
+        """Residuals of the standardised score given truth (compute once, reuse per dim)."""
+        s, t = np.asarray(score, dtype=np.float64), np.asarray(truth, dtype=np.float64)
+        self._check(s, t)
+        return score_residuals(standardised(s), t)
+
     def parity(self, score: ArrayLike, truth: ArrayLike, dim: str) -> pd.DataFrame:
         """Mean residual of the standardised score given truth per group:
         ``group, n, mean_residual, suppressed`` (as :func:`metrics.conditional_parity`)."""
-        s, t = np.asarray(score, dtype=np.float64), np.asarray(truth, dtype=np.float64)
-        self._check(s, t)
-        res = score_residuals(standardised(s), t)
-        n, mean = self._means(res, dim)
+        n, mean = self._means(self.residuals(score, truth), dim)
         sup = n < self.min_n
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "mean_residual": np.where(sup, np.nan, mean), "suppressed": sup})
 
-    def parity_gap(self, score: ArrayLike, truth: ArrayLike, dim: str) -> float:
+    def parity_gap(self, score: ArrayLike, truth: ArrayLike, dim: str,
+                   residuals: np.ndarray | None = None) -> float:
         """Largest minus smallest group mean residual among unsuppressed groups (score SDs),
-        the ``fairness.parity_gap.<dim>`` metric of :mod:`kinerja_sim.outcomes`."""
-        par = self.parity(score, truth, dim)
-        kept = par.loc[~par["suppressed"], "mean_residual"].to_numpy(dtype=np.float64)
+        the ``fairness.parity_gap.<dim>`` metric of :mod:`kinerja_sim.outcomes`. Pass
+        ``residuals`` (from :meth:`residuals`) to skip refitting for each dimension."""
+        res = self.residuals(score, truth) if residuals is None else residuals
+        n, mean = self._means(res, dim)
+        kept = mean[n >= self.min_n]
         return float(kept.max() - kept.min()) if kept.size > 1 else float("nan")
