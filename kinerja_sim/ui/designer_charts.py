@@ -32,7 +32,7 @@ class DistributionChart:
         self.lang = lang
         # fixed margins: a layout engine would re-measure every text on every redraw
         self.fig = Figure(figsize=(5.6, 2.8), dpi=80)
-        self.fig.subplots_adjust(left=0.33, right=0.97, top=0.88, bottom=0.1)
+        self.fig.subplots_adjust(left=0.33, right=0.97, top=0.9, bottom=0.1)
         self.ax = self.fig.add_subplot()
         self._labels: tuple[str, ...] | None = None
         y = np.arange(5)
@@ -46,7 +46,6 @@ class DistributionChart:
         self.ax.set_xticks([0, 0.5, 1.0], labels=["0%", "50%", "100%"], fontsize=8)
         self.ax.grid(axis="x", color="#eeeeee")
         self.ax.set_axisbelow(True)
-        self.ax.set_title(t("designer.chart_distribution", lang), fontsize=10, loc="left")
         self.ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=8,
                        frameon=False, borderaxespad=0.1)
         self.ax.spines[["top", "right"]].set_visible(False)
