@@ -76,19 +76,24 @@ class GroupIndex:
         self._check(b, a, bt, at)
         d = a - b
         up, down, tpp = (d > 0).astype(float), (d < 0).astype(float), at - bt
-        frames = []
+        parts: dict[str, list] = {c: [] for c in ("dimension", "group", "n", "share_up",
+                                                  "share_down", "mean_tpp_change")}
         for dim in self.dimensions:
             codes, k = self.codes[dim], len(self.names[dim])
             n = np.bincount(codes, minlength=k)
+            parts["dimension"].append(np.full(k, dim, dtype=object))
+            parts["group"].append(np.array(self.names[dim], dtype=object))
+            parts["n"].append(n)
             with np.errstate(divide="ignore", invalid="ignore"):
-                cols = {name: np.bincount(codes, weights=v, minlength=k) / n
-                        for name, v in (("share_up", up), ("share_down", down),
-                                        ("mean_tpp_change", tpp))}
-            sup = n < self.min_n
-            frames.append(pd.DataFrame({
-                "dimension": dim, "group": list(self.names[dim]), "n": n,
-                **{c: np.where(sup, np.nan, v) for c, v in cols.items()}, "suppressed": sup}))
-        return pd.concat(frames, ignore_index=True)
+                for name, v in (("share_up", up), ("share_down", down),
+                                ("mean_tpp_change", tpp)):
+                    parts[name].append(np.bincount(codes, weights=v, minlength=k) / n)
+        cols = {c: np.concatenate(v) for c, v in parts.items()}
+        sup = cols["n"] < self.min_n
+        for c in ("share_up", "share_down", "mean_tpp_change"):
+            cols[c] = np.where(sup, np.nan, cols[c])
+        # one frame built once (not one per dimension + concat): this runs per slider move
+        return pd.DataFrame({**cols, "suppressed": sup})
 
     def _rates(self, predikat: ArrayLike, dim: str, top: int) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(predikat, dtype=np.float64)

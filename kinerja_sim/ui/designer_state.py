@@ -32,7 +32,13 @@ from kinerja_sim import outcomes, scoring
 from kinerja_sim.labels import t
 from kinerja_sim.metrics.grouped import GroupIndex
 from kinerja_sim.report.files import write_text
-from kinerja_sim.scenario import SCENARIO_DIR, Scenario, find_scenario, load_scenario
+from kinerja_sim.scenario import (
+    SCENARIO_DIR,
+    Scenario,
+    find_scenario,
+    inherit,
+    load_scenario,
+)
 from kinerja_sim.schemes.base import ORG_PREDIKAT
 from kinerja_sim.schemes.weighted_kpi import Method, weight_table
 from kinerja_sim.simulate import resolve_workforce, simulate
@@ -171,6 +177,7 @@ class DesignState:
         sc = load_scenario(path)
         self.preset = sc
         self.preset_path = Path(sc.source).resolve()
+        self._preset_data = sc.spec.model_dump(mode="json")
         self.org = scoring.org_context(self.workforce, sc)
         self.weight_controls = self._weight_controls(sc)
         self.initial = self._initial_values(sc)
@@ -279,11 +286,16 @@ class DesignState:
         return data
 
     def candidate(self) -> Scenario:
-        """The candidate scenario (cached until the changes or the name change)."""
-        key = (self.name, tuple(sorted((".".join(p), repr(v)) for p, v in
-                                       self.changes().items())))
+        """The candidate scenario (cached until the changes or the name change).
+
+        Built from the preset's validated spec (its ``extends:`` chain already resolved) so a
+        slider move does not re-read YAML files; the result is the same scenario, hash
+        included, as loading :meth:`scenario_data` or the saved file (tests check this)."""
+        changes = self.changes()
+        key = (self.name, tuple(sorted((".".join(p), repr(v)) for p, v in changes.items())))
         if self._candidate is None or self._candidate[0] != key:
-            self._candidate = (key, load_scenario(self.scenario_data()))
+            data = inherit(self._preset_data, {**_nest(changes), "name": self.name})
+            self._candidate = (key, load_scenario(data))
         return self._candidate[1]
 
     # ------------------------------------------------------------ runs
