@@ -203,7 +203,8 @@ class DesignerApp(w.VBox):
             description=L("winners_by"), style={"description_width": "110px"})
         self.winners_table = w.HTML()
         self.winners_table.add_class("ks-winners")
-        self.projection_button = w.Button(description=L("projection_run"), icon="play")
+        self.projection_button = w.Button(description=L("projection_run"), icon="play",
+                                           layout=w.Layout(width="auto", min_width="170px"))
         self.projection_status = w.HTML()
         self.projection_status.add_class("ks-projection-status")
         self.projection_chart = w.Image(format="png", layout=w.Layout(max_width="580px"))
