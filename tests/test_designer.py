@@ -193,6 +193,22 @@ def test_projection_waits_for_the_debounce_and_shows_that_it_is_working(small_wo
     assert "ks-done" in app.projection_status.value
     assert app.last_projection.candidate_hash == app.state.candidate().hash
     assert app.projection_chart.value[:4] == b"\x89PNG"
+    app.save_name.value = "nama_lain"  # a new name does not change the numbers
+    app.weight_sliders[("teknis", "ketepatan_laporan")].value = 2.5  # same value: no event
+    assert not sched.jobs and "ks-done" in app.projection_status.value
+
+
+def test_weights_that_leave_an_skp_without_weight_are_reported(app):
+    app.weight_sliders[("kesehatan", "vaksinasi")].value = 0.0  # still valid: ikm carries it
+    assert app.message.value == ""
+    before = shown_shares(app)
+    app.weight_sliders[("kesehatan", "ikm")].value = 0.0
+    assert "weight 0" in app.message.value
+    assert t("designer.error_input", action=t("designer.action_update")) in app.message.value
+    assert "—" in app.weight_shares[("kesehatan", "ikm")].value
+    np.testing.assert_allclose(shown_shares(app), before)  # last good numbers stay shown
+    app.weight_sliders[("kesehatan", "ikm")].value = 1.0
+    assert app.message.value == ""
 
 
 def test_projection_button_runs_without_waiting(small_workforce):

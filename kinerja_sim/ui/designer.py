@@ -169,6 +169,7 @@ class DesignerApp(w.VBox):
         self.last_projection: ds.ProjectionResult | None = None
         self._running = False
         self._again = False
+        self._projection_key: tuple | None = None  # design the shown projection belongs to
         self._building = False
         self._dist_chart = DistributionChart(lang)
 
@@ -464,8 +465,7 @@ class DesignerApp(w.VBox):
             ms=_num(fast.elapsed_s * 1000, 0, self.lang), name=self.state.preset.name,
             baseline=self.state.baseline.name))
         self.clear_error()
-        if self.last_projection is None or \
-                self.last_projection.candidate_hash != fast.candidate_hash:
+        if self._projection_key != self.state.design_key():
             self.projection_status.value = html.escape(self._t(
                 "projection_waiting" if self.auto_projection else "projection_outdated"))
         if self.auto_projection:
@@ -525,6 +525,7 @@ class DesignerApp(w.VBox):
             self._again = True
             return
         workforce, baseline, candidate = self.state.projection_inputs()
+        key = self.state.design_key()
         self._running, self._again = True, False
         self.projection_status.value = (
             '<span class="ks-working">&#8987; '
@@ -532,20 +533,21 @@ class DesignerApp(w.VBox):
                                   replications=self.replications)) + "</span>")
         state, periods, reps = self.state, self.periods, self.replications
         self.scheduler.background(
-            lambda: ds.project(state, workforce, baseline, candidate, periods, reps),
+            lambda: (key, ds.project(state, workforce, baseline, candidate, periods, reps)),
             self._guard("projection", self._projection_done))
 
-    def _projection_done(self, result: ds.ProjectionResult | None,
+    def _projection_done(self, keyed: tuple[tuple, ds.ProjectionResult] | None,
                          error: BaseException | None) -> None:
         self._running = False
         if error is not None:
             self.projection_status.value = html.escape(self._t("projection_failed"))
             self.show_error("projection", error)
             return
-        if self._again or result.candidate_hash != self.state.candidate().hash:
+        key, result = keyed
+        if self._again or key != self.state.design_key():
             self.start_projection()  # the design moved on while this ran
             return
-        self.last_projection = result
+        self.last_projection, self._projection_key = result, key
         self.projection_chart.value = projection_png(result, self.lang)
         rows = []
         for r in result.final.itertuples():

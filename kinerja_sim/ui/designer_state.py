@@ -285,6 +285,12 @@ class DesignState:
         data.update(_nest(self.changes()))
         return data
 
+    def design_key(self) -> tuple:
+        """What the numbers depend on: preset, baseline and changes (not the scenario's name,
+        so typing a file name does not make a finished projection stale)."""
+        return (self.preset.hash, self.baseline.hash,
+                tuple(sorted((".".join(p), repr(v)) for p, v in self.changes().items())))
+
     def candidate(self) -> Scenario:
         """The candidate scenario (cached until the changes or the name change).
 
