@@ -28,6 +28,7 @@ SCENARIO_SUFFIXES = {".yaml", ".yml"}
 COMMAND_MODULES: tuple[str, ...] = (
     "kinerja_sim.batch.commands",
     "kinerja_sim.batch.sweep_cli",
+    "kinerja_sim.ui.serve",
 )
 
 
