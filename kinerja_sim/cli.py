@@ -25,7 +25,7 @@ DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
 #: Modules that add their face's subcommands (see the module docstring).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("kinerja_sim.audit.cli",)
 
 
 def _parser() -> argparse.ArgumentParser:
