@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kinerja_sim.batch.commands",
     "kinerja_sim.batch.sweep_cli",
     "kinerja_sim.ui.serve",
+    "kinerja_sim.audit.cli",
 )
 
 
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--seed", type=int, default=2026)
     w.add_argument("--n", type=int, default=None, help="skala ulang ke sekitar n pegawai")
     w.add_argument("--out", required=True, help="FILE.xlsx atau FILE.csv")
+    w.add_argument("--scenario", default=None,
+                   help="tulis data teramati menurut penilai dan mutu data skenario ini")
+    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override skenario (dengan --scenario), mis. raters.halo_sd=1.2")
 
     s = sub.add_parser("score", help="nilai file data pegawai / score a real employee file")
     s.add_argument("data", help="FILE.csv atau FILE.xlsx (skema: docs/data.md)")
@@ -119,7 +124,19 @@ def cmd_workforce(args) -> int:
     from kinerja_sim.workforce import synthesize
     from kinerja_sim.workforce.export import export_workforce
 
-    wf = synthesize(args.profile, seed=args.seed, n=args.n)
+    if args.scenario is None:
+        if args.set:
+            from kinerja_sim.errors import Problem
+
+            raise InputError([Problem("<command line>", "--set", "--set needs --scenario")])
+        wf = synthesize(args.profile, seed=args.seed, n=args.n)
+    else:
+        from kinerja_sim.scenario import find_scenario, load_scenario, parse_override
+        from kinerja_sim.workforce.observed import observed_file
+
+        sc = load_scenario(find_scenario(args.scenario),
+                           dict(parse_override(x) for x in args.set))
+        wf, _ = observed_file(args.profile, sc, seed=args.seed, n=args.n)
     export_workforce(wf, args.out)
     print(t("message.workforce_written", args.lang, profile=args.profile, n=wf.n,
             path=args.out))

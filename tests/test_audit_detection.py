@@ -1,0 +1,71 @@
+"""The audit flags each planted problem, and an honest file raises few false flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from audit_fixtures import HEAPING_OPD, honest, planted
+
+from kinerja_sim.audit import audit
+from kinerja_sim.audit.common import param
+
+GROUP_CHECKS = ("missing", "heaping", "copied", "straight")
+
+
+@pytest.fixture(scope="module")
+def planted_audit():
+    p = planted(11)
+    return p, audit(p.wf)
+
+
+def test_planted_lenient_supervisor_is_flagged(planted_audit):
+    p, res = planted_audit
+    pseudo = dict(zip(res.rater_key["rater_id"], res.rater_key["pseudonym"], strict=True))
+    flagged = set(res.flags.loc[res.flags["check"] == "rater_lenient", "who"])
+    assert pseudo[p.lenient_rater] in flagged
+
+
+def test_thirty_straight_lined_employees_are_all_flagged(planted_audit):
+    p, res = planted_audit
+    from kinerja_sim.audit.quality import employee_pseudonyms
+
+    pseudo = employee_pseudonyms(p.wf, res.key)
+    flagged = set(res.flags.loc[res.flags["check"].isin(["straight", "straight_max"]), "who"])
+    assert set(pseudo[p.straight]) <= flagged
+    assert (res.flags["check"] == "straight").sum() == 30  # and no one else was straight
+
+
+def test_unit_with_copied_values_is_flagged(planted_audit):
+    p, res = planted_audit
+    copied = res.flags.loc[res.flags["check"] == "copied"]
+    assert list(zip(copied["unit"], copied["indicator"], strict=True)) == \
+        [(p.copied_unit, p.copied_indicator)]
+
+
+def test_heaping_at_target_is_flagged_in_that_opd_only(planted_audit):
+    _, res = planted_audit
+    heap = res.flags.loc[res.flags["check"] == "heaping"]
+    assert heap["opd"].tolist() == [HEAPING_OPD]
+    assert heap["share"].iat[0] > 0.4
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_honest_file_raises_no_group_flags_and_few_false_rater_flags(seed):
+    """False-flag rate on an unplanted file (stated in docs/audit.md): no missing, heaping,
+    copied or straight-line flag; rater flags whose true leniency is within the threshold
+    (or compression flags, which the model never plants) are under 2 % of raters."""
+    wf, truth = honest(seed)
+    res = audit(wf)
+    assert not res.flags["check"].isin(GROUP_CHECKS).any()
+    t = res.raters
+    rid = t["rater"].map(dict(zip(res.rater_key["pseudonym"], res.rater_key["rater_id"],
+                                  strict=True)))
+    dev = rid.map(truth.rater_leniency - truth.rater_leniency.mean()).to_numpy()
+    k = param("raters.threshold_sd") * res.rater_summary["sigma"]
+    false = (t["lenient"] & (dev <= k)) | (t["severe"] & (dev >= -k)) | t["compressed"]
+    eligible = t["n"] >= param("raters.min_team")
+    assert false.sum() / eligible.sum() < 0.02
+    # and the flags are not empty by construction: genuinely lenient raters are found
+    truly_beyond = eligible & (np.abs(dev) > 2 * k)
+    found = (t["lenient"] | t["severe"])[truly_beyond].mean()
+    assert found > 0.5
