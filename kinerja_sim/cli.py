@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kinerja_sim.batch.commands",
     "kinerja_sim.batch.sweep_cli",
     "kinerja_sim.ui.serve",
+    "kinerja_sim.ui.handout",
     "kinerja_sim.audit.cli",
 )
 
