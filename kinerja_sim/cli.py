@@ -24,6 +24,28 @@ from kinerja_sim.labels import t
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
+
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (0 or fewer periods, replications or employees is a
+    usage error, exit 2, not a traceback)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _check_suffix(path: str, allowed: tuple[str, ...]) -> None:
+    """An output name the writers cannot honour is an input error named before any work."""
+    from kinerja_sim.errors import Problem
+
+    if Path(path).suffix.lower() not in allowed:
+        raise InputError([Problem(path, "", "unsupported output file type",
+                                  expected=" or ".join(allowed))])
+
+
 #: Modules that add their face's subcommands (see the module docstring).
 COMMAND_MODULES: tuple[str, ...] = ()
 
@@ -40,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="tulis tenaga kerja sintetis / write a synthetic workforce")
     w.add_argument("--profile", default="binjai", help="binjai (default) atau nasional")
     w.add_argument("--seed", type=int, default=2026)
-    w.add_argument("--n", type=int, default=None, help="skala ulang ke sekitar n pegawai")
+    w.add_argument("--n", type=_positive_int, default=None,
+                   help="skala ulang ke sekitar n pegawai")
     w.add_argument("--out", required=True, help="FILE.xlsx atau FILE.csv")
 
     s = sub.add_parser("score", help="nilai file data pegawai / score a real employee file")
@@ -58,8 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", required=True, help="skenario pembanding, mis. status_quo")
     c.add_argument("--out", default=None, help="FILE.xlsx")
     c.add_argument("--plot", default=None, help="FILE.png: lintasan per triwulan")
-    c.add_argument("--periods", type=int, default=8, help="jumlah triwulan (default 8)")
-    c.add_argument("--replications", type=int, default=20,
+    c.add_argument("--periods", type=_positive_int, default=8,
+                   help="jumlah triwulan (default 8)")
+    c.add_argument("--replications", type=_positive_int, default=20,
                    help="jumlah replikasi untuk interval 90 %% (default 20)")
     c.add_argument("--seed", type=int, default=None, help="default: seed skenario pembanding")
     c.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
@@ -85,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(err.message, file=sys.stderr)
         return 1
+    except OSError as err:  # a path given on the command line cannot be read or written
+        print(str(err), file=sys.stderr)
+        return 1
 
 
 # ---------------------------------------------------------------- commands
@@ -93,6 +120,7 @@ def cmd_workforce(args) -> int:
     from kinerja_sim.workforce import synthesize
     from kinerja_sim.workforce.export import export_workforce
 
+    _check_suffix(args.out, (".xlsx", ".csv"))
     wf = synthesize(args.profile, seed=args.seed, n=args.n)
     export_workforce(wf, args.out)
     print(t("message.workforce_written", args.lang, profile=args.profile, n=wf.n,
@@ -106,6 +134,7 @@ def cmd_score(args) -> int:
     from kinerja_sim.simulate import simulate
     from kinerja_sim.workforce import load_workforce
 
+    _check_suffix(args.out, (".xlsx",))
     sc = load_scenario(find_scenario(args.scenario))
     wf = load_workforce(args.data, salt=args.salt, sheet=args.sheet)
     df = simulate(wf, sc).final
@@ -162,6 +191,8 @@ def cmd_compare(args) -> int:
     from kinerja_sim.compare import compare_scenarios
     from kinerja_sim.scenario import find_scenario, load_scenario, parse_override
 
+    if args.out:
+        _check_suffix(args.out, (".xlsx",))
     overrides = dict(parse_override(s) for s in args.set)
     base = load_scenario(find_scenario(args.baseline), overrides)
     scs = [load_scenario(find_scenario(s), overrides) for s in args.scenarios]
