@@ -24,6 +24,16 @@ from kinerja_sim.labels import t
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
+
+def _check_suffix(path: str, allowed: tuple[str, ...]) -> None:
+    """An output name the writers cannot honour is an input error named before any work."""
+    from kinerja_sim.errors import Problem
+
+    if Path(path).suffix.lower() not in allowed:
+        raise InputError([Problem(path, "", "unsupported output file type",
+                                  expected=" or ".join(allowed))])
+
+
 #: Modules that add their face's subcommands (see the module docstring).
 COMMAND_MODULES: tuple[str, ...] = (
     "kinerja_sim.batch.commands",
@@ -57,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="tulis tenaga kerja sintetis / write a synthetic workforce")
     w.add_argument("--profile", default="binjai", help="binjai (default) atau nasional")
     w.add_argument("--seed", type=int, default=2026)
-    w.add_argument("--n", type=int, default=None, help="skala ulang ke sekitar n pegawai")
+    w.add_argument("--n", type=positive_int, default=None,
+                   help="skala ulang ke sekitar n pegawai")
     w.add_argument("--out", required=True, help="FILE.xlsx atau FILE.csv")
     w.add_argument("--scenario", default=None,
                    help="tulis data teramati menurut penilai dan mutu data skenario ini")
@@ -117,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(err.message, file=sys.stderr)
         return 1
+    except OSError as err:  # a path given on the command line cannot be read or written
+        print(str(err), file=sys.stderr)
+        return 1
 
 
 # ---------------------------------------------------------------- commands
@@ -125,6 +139,7 @@ def cmd_workforce(args) -> int:
     from kinerja_sim.workforce import synthesize
     from kinerja_sim.workforce.export import export_workforce
 
+    _check_suffix(args.out, (".xlsx", ".csv"))
     if args.scenario is None:
         if args.set:
             from kinerja_sim.errors import Problem
@@ -150,6 +165,7 @@ def cmd_score(args) -> int:
     from kinerja_sim.simulate import simulate
     from kinerja_sim.workforce import load_workforce
 
+    _check_suffix(args.out, (".xlsx",))
     wf = load_workforce(args.data, salt=args.salt, sheet=args.sheet)
     # names in the scenario are checked against this file's OPDs and rumpun, not the profile's
     sc = load_scenario(find_scenario(args.scenario), workforce=wf)
@@ -210,6 +226,8 @@ def cmd_compare(args) -> int:
     from kinerja_sim.compare import compare_scenarios
     from kinerja_sim.scenario import find_scenario, load_scenario, parse_override
 
+    if args.out:
+        _check_suffix(args.out, (".xlsx",))
     overrides = dict(parse_override(s) for s in args.set)
     base = load_scenario(find_scenario(args.baseline), overrides)
     scs = [load_scenario(find_scenario(s), overrides) for s in args.scenarios]

@@ -1,0 +1,167 @@
+"""The command line's contract, asserted per command as a user meets it (subprocess):
+
+* exit 0 on success;
+* exit 1 on an input error, with one message on stderr and no traceback;
+* exit 2 on a usage error (argparse), with the usage line and no traceback.
+
+Every command of ``kinerja-sim --help`` must appear in :data:`SUCCESS`, :data:`INPUT_ERRORS` and
+:data:`USAGE_ERRORS` (a test checks), so a command added later without its contract fails here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ("--set", "workforce.n=300")
+
+
+def kinerja_sim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kinerja_sim.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory):
+    d = tmp_path_factory.mktemp("kontrak")
+    proc = kinerja_sim("workforce", "--n", "150", "--seed", "4", "--out", str(d / "pegawai.csv"))
+    assert proc.returncode == 0, proc.stderr
+    (d / "rusak.csv").write_text("nip,opd\n123,Dinas\n", encoding="utf-8")
+    (d / "rusak.yaml").write_text("name: x\nscheme: {name: tidak_ada}\n", encoding="utf-8")
+    (d / "catatan.txt").write_text("bukan data\n", encoding="utf-8")
+    return d
+
+
+# command -> argument lists (``{tmp}`` is the module's temporary directory)
+SUCCESS = {
+    "workforce": ["workforce", "--n", "120", "--out", "{tmp}/baru.xlsx"],
+    "score": ["score", "{tmp}/pegawai.csv", "--scenario", "permenpanrb_6_2022_kurva",
+              "--out", "{tmp}/hasil.xlsx", "--salt", "s"],
+    "validate": ["validate", "{tmp}/pegawai.csv", "scenarios/status_quo.yaml"],
+    "compare": ["compare", "permenpanrb_6_2022_kurva", "--baseline", "status_quo",
+                "--periods", "1", "--replications", "2", *SMALL, "--out", "{tmp}/banding.xlsx"],
+}
+INPUT_ERRORS = {
+    "workforce": [
+        ["workforce", "--profile", "mars", "--out", "{tmp}/w.xlsx"],  # unknown profile
+        ["workforce", "--n", "50", "--out", "{tmp}/w.txt"],  # unsupported output type
+        ["workforce", "--n", "50", "--out", "{tmp}/tidak/ada/w.csv"],  # no such folder
+    ],
+    "score": [
+        ["score", "{tmp}/tidak_ada.csv", "--scenario", "status_quo", "--out", "{tmp}/h.xlsx"],
+        ["score", "{tmp}/rusak.csv", "--scenario", "status_quo", "--out", "{tmp}/h.xlsx"],
+        ["score", "{tmp}/pegawai.csv", "--scenario", "tidak_ada", "--out", "{tmp}/h.xlsx"],
+        ["score", "{tmp}/pegawai.csv", "--scenario", "status_quo", "--out", "{tmp}/h.txt"],
+    ],
+    "validate": [
+        ["validate", "{tmp}/rusak.yaml"],
+        ["validate", "{tmp}/rusak.csv"],
+        ["validate", "{tmp}/catatan.txt"],
+        ["validate", "scenarios/status_quo.yaml", "{tmp}/rusak.csv"],  # one bad of two
+    ],
+    "compare": [
+        ["compare", "tidak_ada", "--baseline", "status_quo", "--periods", "1",
+         "--replications", "1"],
+        ["compare", "status_quo", "--baseline", "status_quo", "--set", "rusak", "--periods",
+         "1", "--replications", "1"],
+        ["compare", "status_quo", "--baseline", "status_quo", "--set", "raters.tidak_ada=1",
+         "--periods", "1", "--replications", "1"],
+        ["compare", "status_quo", "--baseline", "status_quo", "--periods", "1",
+         "--replications", "1", "--out", "{tmp}/banding.csv"],
+    ],
+}
+USAGE_ERRORS = {
+    "workforce": [["workforce"], ["workforce", "--out", "{tmp}/w.csv", "--n", "0"],
+                  ["workforce", "--out", "{tmp}/w.csv", "--seed", "dua"]],
+    "score": [["score", "--scenario", "status_quo", "--out", "{tmp}/h.xlsx"],
+              ["score", "{tmp}/pegawai.csv", "--out", "{tmp}/h.xlsx"],
+              ["score", "{tmp}/pegawai.csv", "--scenario", "x", "--out", "o.xlsx",
+               "--tidak-ada"]],
+    "validate": [["validate"], ["validate", "--lang", "fr", "scenarios/status_quo.yaml"]],
+    "compare": [["compare", "status_quo"],
+                ["compare", "status_quo", "--baseline", "status_quo", "--periods", "0"],
+                ["compare", "status_quo", "--baseline", "status_quo", "--replications", "-1"]],
+    "": [[], ["tidak_ada"], ["--lang", "fr", "validate", "x.yaml"]],
+}
+
+
+def _args(args: list[str], tmp: Path) -> list[str]:
+    return [a.replace("{tmp}", str(tmp)) for a in args]
+
+
+def test_every_command_has_its_contract_listed():
+    proc = kinerja_sim("--help")
+    assert proc.returncode == 0
+    groups = [g.split(",") for g in re.findall(r"\{([a-z_,-]+)\}", proc.stdout)]
+    listed = next(g for g in groups if "validate" in g)  # the subcommands, not --lang's choices
+    assert set(listed) == set(SUCCESS) == set(INPUT_ERRORS) == set(USAGE_ERRORS) - {""}
+
+
+@pytest.mark.parametrize("command", sorted(SUCCESS))
+def test_success_exits_0_and_writes_what_it_says(tmp, command):
+    proc = kinerja_sim(*_args(SUCCESS[command], tmp))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for out in re.findall(r"\{tmp\}/(\S+\.(?:xlsx|csv))", " ".join(SUCCESS[command])):
+        if command != "validate" and out != "pegawai.csv":
+            assert (tmp / out).stat().st_size > 0, out
+
+
+@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(INPUT_ERRORS.items())
+                                          for i in range(len(v))])
+def test_input_error_exits_1_with_one_message_and_no_traceback(tmp, command, case):
+    args = _args(INPUT_ERRORS[command][case], tmp)
+    proc = kinerja_sim(*args)
+    assert proc.returncode == 1, (args, proc.stdout[-500:], proc.stderr[-2000:])
+    err = proc.stderr
+    assert "Traceback" not in err and err.strip()
+    assert not re.search(r'File ".*", line \d+', err)
+    # one message: InputError's "N problem(s) found" block, or one line for a system error
+    headers = re.findall(r"^\d+ problems? found:", err, flags=re.M)
+    assert len(headers) == 1 or (not headers and len(err.strip().splitlines()) == 1), err
+    assert "usage:" not in err
+
+
+@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(USAGE_ERRORS.items())
+                                          for i in range(len(v))])
+def test_usage_error_exits_2_with_usage_and_no_traceback(tmp, command, case):
+    args = _args(USAGE_ERRORS[command][case], tmp)
+    proc = kinerja_sim(*args)
+    assert proc.returncode == 2, (args, proc.stderr[-2000:])
+    assert "usage: kinerja-sim" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_validate_names_every_bad_file_in_its_one_message(tmp):
+    proc = kinerja_sim("validate", str(tmp / "rusak.yaml"), str(tmp / "rusak.csv"),
+                       "scenarios/status_quo.yaml")
+    assert proc.returncode == 1
+    assert "rusak.yaml" in proc.stderr and "rusak.csv" in proc.stderr
+    assert "status_quo.yaml: valid" in proc.stdout
+
+
+# --- in-process (fast; what mutation testing of the CLI's glue sees) -----------------------
+
+def test_main_returns_1_not_0_after_an_input_error(tmp, capsys):
+    from kinerja_sim.cli import main
+
+    assert main(["validate", str(tmp / "rusak.yaml")]) == 1
+    assert main(["score", str(tmp / "tidak_ada.csv"), "--scenario", "status_quo", "--out",
+                 str(tmp / "h.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "file not found" in err and "Traceback" not in err
+    assert main(["validate", "scenarios/status_quo.yaml"]) == 0
+
+
+def test_main_exits_2_on_a_usage_error(capsys):
+    from kinerja_sim.cli import main
+
+    for argv in (["workforce"], ["compare", "x", "--baseline", "y", "--periods", "0"], []):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2, argv
+    assert "usage:" in capsys.readouterr().err
