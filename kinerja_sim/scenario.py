@@ -380,7 +380,10 @@ def _block_builders(data: dict) -> dict[str, Any]:
         params = scheme.get("params") or {}
         if not isinstance(params, dict):
             raise InputError([Problem("", "scheme.params", "must be a mapping")])
-        return get_scheme(name).params_from(params, prefix="scheme.params")
+        try:
+            return get_scheme(name).params_from(params, prefix="scheme.params")
+        except InputError as err:
+            raise InputError([_other_scheme_hint(p, name) for p in err.problems]) from None
 
     def block(key, fn):
         value = data.get(key) or {}
@@ -396,6 +399,21 @@ def _block_builders(data: dict) -> dict[str, Any]:
         "behaviour": lambda: block("behaviour", behaviour.params_from),
         "rollout": lambda: block("rollout", behaviour.rollout_from),
     }
+
+
+def _other_scheme_hint(p: Problem, scheme: str) -> Problem:
+    """An unknown ``scheme.params`` key that another scheme has: say so (it would be read only
+    under that scheme)."""
+    from kinerja_sim.schemes import SCHEMES
+
+    parts = p.location.split(".")
+    if p.message != "unknown key" or len(parts) != 3 or parts[:2] != ["scheme", "params"]:
+        return p
+    owners = [n for n, m in SCHEMES.items() if n != scheme and parts[2] in m.Params.model_fields]
+    if not owners:
+        return p
+    return Problem(p.file, p.location, f"unknown key: a parameter of {', '.join(owners)}, "
+                   f"not of {scheme} (the scheme in use)", p.column, p.expected)
 
 
 class _Missing(StrictModel):

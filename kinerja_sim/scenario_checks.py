@@ -161,7 +161,7 @@ def _names(sc: Any, workforce: Any) -> WorkforceNames:
             raise InputError([Problem(sc.source, "workforce.profile",
                                       f"unknown workforce profile {short(profile)}",
                                       expected=suggest(profile, known))]) from None
-        return profile_names(profile, spec.n if workforce is None else None)
+        return profile_names(profile, spec.n)  # as resolve_workforce builds it
     return workforce_names(workforce)
 
 

@@ -273,3 +273,9 @@ def test_validate_command_accepts_every_bundled_scenario(capsys):
 def test_unknown_workforce_profile_is_an_error_with_a_suggestion():
     (p,) = _problems("status_quo", {"workforce.profile": "binjia"})
     assert p.location == "workforce.profile" and "'binjai'" in p.expected
+
+
+def test_scheme_params_of_another_scheme_say_which_scheme_reads_them():
+    (p,) = _problems("kpi_objektif_binjai", {"scheme.params.weights_preset": "default"})
+    assert p.location == "scheme.params.weights_preset"
+    assert "a parameter of pp30_2019, not of weighted_kpi" in p.message
