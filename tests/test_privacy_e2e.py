@@ -19,10 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_loader import rows, write_csv, write_xlsx
 
 from kinerja_sim import cli
 from kinerja_sim.report.files import is_inert
-from test_loader import rows, write_csv, write_xlsx
 
 N = 36
 NAMES = ["Zulkarnain Nasution", "Rahmawati Br Ginting", "Teuku Iskandar Muda", "Maria Ulfa",
