@@ -8,8 +8,8 @@ import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=60, deadline=None)
-settings.load_profile("ci")
 settings.register_profile("long", max_examples=10_000, deadline=None)
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

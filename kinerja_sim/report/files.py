@@ -233,12 +233,15 @@ def write_sheets(path: str | Path, sheets: Mapping[str, pd.DataFrame], *,
 
 
 def write_csv(path: str | Path, df: pd.DataFrame, *, index: bool = False,
-              encoding: str = "utf-8", lineterminator: str | None = None) -> Path:
+              encoding: str = "utf-8") -> Path:
     """Write one table as CSV (UTF-8; ``encoding="utf-8-sig"`` adds the byte-order mark Excel
-    needs to show non-ASCII text) with every text cell inert."""
+    needs to show non-ASCII text) with every text cell inert.
+
+    Records end in CRLF (RFC 4180): Python's csv writer quotes a value only for the characters
+    of the line terminator, so with a bare LF a value holding a CR was written unquoted and
+    split its record in two (found by tests/test_fuzz_writers.py)."""
     with atomic_path(path) as tmp:
-        neutralise(df).to_csv(tmp, index=index, encoding=encoding,
-                              lineterminator=lineterminator)
+        neutralise(df).to_csv(tmp, index=index, encoding=encoding, lineterminator="\r\n")
     return Path(path)
 
 

@@ -37,7 +37,7 @@ def export_workforce(wf: Workforce, path: str | os.PathLike) -> Path:
 
     frame = workforce_frame(wf)
     if ext == ".csv":
-        write_csv(p, frame, encoding="utf-8-sig", lineterminator="\n")
+        write_csv(p, frame, encoding="utf-8-sig")
     else:
         write_sheets(p, {DATA_SHEET: frame, INFO_SHEET: keterangan_frame(list(frame.columns))},
                      freeze_header=True)

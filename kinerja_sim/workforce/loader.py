@@ -61,10 +61,9 @@ def _build(ck: CheckedTable, cat: Catalogue, salt: str, file: str) -> Workforce:
     id_col, rater_col = sc.IDENTITY[ck.mode]
     ids = pd.Series(v[id_col], dtype=object)
     rater = pd.Series(v[rater_col], dtype=object)
-    if ck.mode == "nip":
-        pseudo = unique_pseudonyms(ids, salt)
-    else:  # documented pseudonym shapes stay, any other id (a NIP, a name) is hashed
-        pseudo = pseudonymize_ids(ids, salt)
+    # NIPs always hashed; ids: documented pseudonym shapes stay, any other (a NIP, a name) hashed
+    pseudo = (unique_pseudonyms(ids, salt) if ck.mode == "nip"
+              else pseudonymize_ids(ids, salt))
     table = dict(zip(ids, pseudo, strict=True))
     table[EXTERNAL_RATER] = EXTERNAL_RATER
     ids, rater = pseudo, rater.map(table)

@@ -223,7 +223,7 @@ def _read_xlsx(p: Path, sheet: str, file: str) -> RawTable:
                    f"a sheet named '{sheet}': rename the sheet, or pass sheet=...")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cells, merged = _sheet_cells(wb, wb[match[0]])
+            cells, merged, formula_cells = _sheet_cells(wb, wb[match[0]])
     except InputError:
         raise
     except Exception as e:
@@ -235,11 +235,13 @@ def _read_xlsx(p: Path, sheet: str, file: str) -> RawTable:
     if not cells:
         raise _fatal(file, f"sheet '{match[0]}' is empty",
                      "a header row (row 1) with the column names and one row per employee")
-    return _xlsx_table(cells, merged, file)
+    return _xlsx_table(cells, merged, formula_cells, file)
 
 
-def _sheet_cells(wb, ws) -> tuple[dict[tuple[int, int], object], list[str]]:
-    """Only the cells that hold a value, by (row, column), and the merged ranges.
+def _sheet_cells(wb, ws) -> tuple[dict[tuple[int, int], object], list[str],
+                                  set[tuple[int, int]]]:
+    """Only the cells that hold a value, by (row, column), the merged ranges and the
+    positions of formula cells (a text cell starting with ``=`` is text, not a formula).
 
     Streams the sheet XML with openpyxl's own parser instead of ``iter_rows``: ``iter_rows``
     pads every row to the widest one and fills the rows between, so one formatted but empty
@@ -249,6 +251,7 @@ def _sheet_cells(wb, ws) -> tuple[dict[tuple[int, int], object], list[str]]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     cells: dict[tuple[int, int], object] = {}
+    formulas: set[tuple[int, int]] = set()
     with ws._get_source() as src:
         parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
                                  date_formats=wb._date_formats,
@@ -258,10 +261,12 @@ def _sheet_cells(wb, ws) -> tuple[dict[tuple[int, int], object], list[str]]:
                 v = c["value"]
                 if v is None or (type(v) is str and not v.strip()):
                     continue
+                if c["data_type"] == "f":
+                    formulas.add((c["row"], c["column"]))
                 cells[(c["row"], c["column"])] = v
         merged = [str(m.ref) for m in (parser.merged_cells.mergeCell
                                        if parser.merged_cells is not None else [])]
-    return cells, merged
+    return cells, merged, formulas
 
 
 def _xlsx_text(v: object) -> str:
@@ -284,7 +289,8 @@ def _xlsx_text(v: object) -> str:
     return str(v).strip()
 
 
-def _xlsx_table(cells: dict[tuple[int, int], object], merged: list[str], file: str) -> RawTable:
+def _xlsx_table(cells: dict[tuple[int, int], object], merged: list[str],
+                formula_cells: set[tuple[int, int]], file: str) -> RawTable:
     from openpyxl.utils.cell import range_boundaries
 
     header_cols = [c for (r, c) in cells if r == 1]
@@ -325,12 +331,10 @@ def _xlsx_table(cells: dict[tuple[int, int], object], merged: list[str], file: s
                 numeric_cells.setdefault(c - 1, set()).add(pos[r])
     data = pd.DataFrame({j: pd.Series(cols[j], dtype=object) for j in range(width)},
                         index=range(len(data_rows)))
-    formula = {}
-    for j in range(width):
-        f = data[j].str.startswith("=").to_numpy(dtype=bool) if len(data_rows) else \
-            np.zeros(0, dtype=bool)
-        if f.any():
-            formula[j] = f
+    formula: dict[int, np.ndarray] = {}
+    for (r, c) in formula_cells:
+        if r > 1:
+            formula.setdefault(c - 1, np.zeros(len(data_rows), dtype=bool))[pos[r]] = True
     numeric = {}
     for j, h in enumerate(header):
         if normalise_header(h) in IDENTIFIER_COLUMNS:

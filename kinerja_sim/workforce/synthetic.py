@@ -22,8 +22,16 @@ JPT, ADMIN, PENGAWAS, FUNGSIONAL, PELAKSANA = range(5)
 GOLONGAN = ("I", "II", "III", "IV")
 
 
-def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
-    """One row per unit: OPD, type, size, rumpun, and whether its head heads the OPD."""
+#: ``synthesize(n=...)`` builds n employees within this relative tolerance (or N_TOLERANCE_MIN
+#: employees, whichever is larger), unless n is below the profile's smallest structure (every
+#: OPD with each of its unit types once, 2 employees a unit), which is then what is built.
+N_TOLERANCE = 0.02
+N_TOLERANCE_MIN = 10
+
+
+def _spec_rows(profile: Profile, scale: float) -> list[tuple]:
+    """Unit specifications before expansion: one row per (OPD spec, unit type), with copies,
+    count and size already rescaled (``_units_table`` expands them)."""
     unit_types = list(profile.unit_types)
     rows = []
     for opd_counter, spec in enumerate(profile.opds):
@@ -35,6 +43,8 @@ def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
                 size = 1
             if spec.copies == 1 and scale != 1.0 and utype != PIMPINAN:
                 size = max(2, round(size * scale))
+                if scale < 1.0:  # fewer schools/puskesmas too, or 96 schools x 2 floor n
+                    count = max(1, round(count * scale))
             service = isinstance(u, UnitSpec)
             entries.append((utype, count, size, service))
         head_type = PIMPINAN if PIMPINAN in spec.units else next(iter(spec.units))
@@ -43,6 +53,37 @@ def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
             rumpun = spec.rumpun if service else (spec.office_rumpun or spec.rumpun)
             rows.append((opd_counter, spec.name, copies, unit_types.index(utype), utype, count,
                          size, rumpun, utype == head_type))
+    return rows
+
+
+def _headcount(rows: list[tuple]) -> int:
+    return int(sum(r[2] * r[5] * r[6] for r in rows))
+
+
+def fit_scale(profile: Profile, n: int) -> float:
+    """The scale whose rescaled profile has the headcount closest to ``n``.
+
+    The headcount is non-decreasing in the scale (copies, counts and sizes are rounded but
+    monotone), so bisection on the scale brackets ``n``; the closer end wins.
+    """
+    if n < 1:
+        raise ValueError(f"n must be a positive number of employees, got {n}")
+    full = _headcount(_spec_rows(profile, 1.0))
+    lo, hi = 1e-9, max(1.0, 4.0 * n / full)
+    best = (abs(_headcount(_spec_rows(profile, n / full)) - n), n / full)
+    for _ in range(60):
+        mid = (lo * hi) ** 0.5
+        h = _headcount(_spec_rows(profile, mid))
+        best = min(best, (abs(h - n), mid))
+        if h == n:
+            break
+        lo, hi = (mid, hi) if h < n else (lo, mid)
+    return best[1]
+
+
+def _units_table(profile: Profile, scale: float) -> pd.DataFrame:
+    """One row per unit: OPD, type, size, rumpun, and whether its head heads the OPD."""
+    rows = _spec_rows(profile, scale)
     t = pd.DataFrame(rows, columns=["spec", "opd_name", "copies", "type_code", "type", "count",
                                     "size", "rumpun", "heads_opd"])
     # expand copies (templates) and counts into individual units
@@ -66,14 +107,16 @@ def synthesize(profile: str | Profile = "binjai", seed: int = 2026,
                n: int | None = None, observed: bool = True) -> Workforce:
     """Build a synthetic workforce.
 
-    ``n`` rescales the profile to about ``n`` employees (template copies for the national
-    profile, unit sizes for named OPDs) while keeping its composition. ``observed=False``
+    ``n`` rescales the profile to ``n`` employees within :data:`N_TOLERANCE` (2 %, at least
+    10 employees; template copies for the national profile, unit counts and sizes for named
+    OPDs) while keeping its composition; below the profile's smallest structure that
+    structure is built. ``observed=False``
     skips drawing the observed period (simulate re-measures anyway; saves time at scale).
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
     rng = np.random.default_rng(seed)
     full = _units_table(prof, 1.0)
-    scale = 1.0 if n is None else n / full["size"].sum()
+    scale = 1.0 if n is None else fit_scale(prof, n)
     units = full if n is None else _units_table(prof, scale)
 
     sizes = units["size"].to_numpy()
