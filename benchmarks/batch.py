@@ -59,6 +59,7 @@ def main() -> None:
           "scenarios", flush=True)
 
     loop_dir = work / "loop"
+    loop_dir.mkdir(parents=True, exist_ok=True)
     loop_wall = 0.0
     for sc in scenarios:
         name = sc.stem

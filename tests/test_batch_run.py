@@ -261,3 +261,16 @@ def test_comparison_notebook_reads_a_finished_batch_under_plain_papermill(clean_
     assert "Objektivitas" in text
     assert sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                for o in c.get("outputs", [])) == 4
+
+
+def test_index_and_workbook_in_english_from_the_same_label_table(clean_batch, tmp_path):
+    from kinerja_sim.report.batch_report import index_html, load_batch, write_workbook
+
+    batch = load_batch(clean_batch)
+    assert batch.baseline == "status_quo" and set(batch.scenarios) == set(SCENARIOS)
+    page = index_html(batch, "en")
+    assert "Comparison of ASN performance-appraisal scenarios" in page
+    assert "Objectivity: predikat agreement" in page and "Objektivitas" not in page
+    wb = openpyxl.load_workbook(write_workbook(batch, tmp_path / "en.xlsx", "en"))
+    labels = [c.value for c in wb["ringkasan"]["C"]]
+    assert "Objectivity: predikat agreement (Cohen's kappa)" in labels

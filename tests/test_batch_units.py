@@ -163,3 +163,26 @@ def test_average_ranks_equal_scipy_rankdata(values):
 
     x = np.asarray(values, dtype=float)
     np.testing.assert_array_equal(average_ranks(x), rankdata(x))
+
+
+def test_run_and_demo_commands_are_registered(capsys):
+    from kinerja_sim.cli import main
+
+    for command in ("run", "demo"):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        assert "--jobs" in capsys.readouterr().out
+
+
+def test_run_reports_every_bad_scenario_file_at_once_and_exits_1(tmp_path, capsys):
+    from kinerja_sim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nscheme: {name: pp30_2019, params: {bandz: 1}}\n")
+    worse = tmp_path / "worse.yaml"
+    worse.write_text("name: y\nraterz: {}\nscheme: {name: pp46_2011}\n")
+    code = main(["run", str(bad), str(worse), "--baseline", "status_quo",
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and "bandz" in err and "raterz" in err and "Traceback" not in err

@@ -24,6 +24,8 @@ def _common(p: argparse.ArgumentParser, periods: int, replications: int) -> None
     p.add_argument("--timeout", type=float, default=1800.0,
                    help="batas waktu per skenario dalam detik (default 1800)")
     p.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
+    p.add_argument("--no-fork", action="store_true",
+                   help="mulai setiap kernel sebagai proses baru (tanpa templat yang di-fork)")
 
 
 def register(subparsers) -> list[argparse.ArgumentParser]:
@@ -73,7 +75,7 @@ def cmd_run(args) -> int:
                        periods=args.periods, replications=args.replications, seed=args.seed,
                        profile=args.profile, data=args.data, lang=args.lang,
                        timeout=args.timeout, overrides=overrides, notebook=args.notebook,
-                       progress=not args.no_progress)
+                       progress=not args.no_progress, fork_kernels=not args.no_fork)
     return _finish(result, args.lang)
 
 
@@ -86,5 +88,6 @@ def cmd_demo(args) -> int:
             replications=args.replications))
     result = run_batch(scenarios, "status_quo", args.out, jobs=args.jobs, periods=args.periods,
                        replications=args.replications, seed=args.seed, profile="binjai",
-                       lang=args.lang, timeout=args.timeout, progress=not args.no_progress)
+                       lang=args.lang, timeout=args.timeout, progress=not args.no_progress,
+                       fork_kernels=not args.no_fork)
     return _finish(result, args.lang)

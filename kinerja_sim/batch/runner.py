@@ -191,7 +191,8 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
               profile: str | None = None, data: str | Path | None = None, lang: str = "id",
               timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
               notebook: str | Path | None = None, progress: bool = True,
-              kernel_factory: Any = None, report: bool = True) -> BatchResult:
+              kernel_factory: Any = None, report: bool = True,
+              fork_kernels: bool = True) -> BatchResult:
     """Run every scenario's report notebook against ``baseline``; see the module docstring."""
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
@@ -215,7 +216,8 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
         asyncio.run(_run_jobs(todo, result, directory, base, wf, seed, periods, replications,
                               key, cache_file, jobs=jobs, timeout=timeout, lang=lang,
                               notebook=Path(notebook) if notebook else default_notebook(),
-                              progress=progress, kernel_factory=kernel_factory))
+                              progress=progress, kernel_factory=kernel_factory,
+                              fork_kernels=fork_kernels))
     if not result.failed:
         cache_file.unlink(missing_ok=True)
     if report:
@@ -241,11 +243,18 @@ def _say(text: str) -> None:
 async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base: Scenario,
                     wf: Any, seed: int, periods: int, replications: int, key: dict,
                     cache_file: Path, *, jobs: int, timeout: float, lang: str, notebook: Path,
-                    progress: bool, kernel_factory: Any) -> None:
+                    progress: bool, kernel_factory: Any, fork_kernels: bool) -> None:
     import nbformat
     from tqdm.auto import tqdm
 
     source = nbformat.read(notebook, as_version=4)
+    server = None
+    if kernel_factory is None and fork_kernels and hasattr(os, "fork"):
+        from kinerja_sim.batch.forkserver import ForkServer, forked_factory
+
+        server = ForkServer()
+        await server.start()
+        kernel_factory = forked_factory(server)
     pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory)
     pool.start()
     loop = asyncio.get_running_loop()
@@ -287,6 +296,8 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
     finally:
         bar.close()
         await pool.close()
+        if server is not None:
+            await server.close()
 
 
 def _error_cell(nb: Any) -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ from kinerja_sim.labels import t
 from kinerja_sim.report import figures
 from kinerja_sim.report import html as h
 from kinerja_sim.report.comparison import DEFAULT_TRAJECTORIES, headline_text
-from kinerja_sim.report.files import save_figure, write_sheets, write_text
+from kinerja_sim.report.files import write_bytes, write_sheets, write_text
 
 #: Tables every scenario writes (file stems under ``hasil/<scenario>/``).
 TABLES = ("ringkasan", "predikat", "keadilan", "menang_kalah", "kelompok", "lintasan")
@@ -212,12 +212,9 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
             continue
         if name.startswith("menang_kalah") and batch.tables["menang_kalah"].empty:
             continue
-        fig = batch.figure(name, lang)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
-        pngs[name] = buf.getvalue()
+        pngs[name] = batch.png(name, lang)  # drawn once: embedded, and saved as a file
         if figure_dir is not None:
-            save_figure(fig, figure_dir / f"{name.replace(':', '_')}.png", dpi=100)
+            write_bytes(figure_dir / f"{name.replace(':', '_')}.png", pngs[name])
     parts = [h.paragraph(t("batch.index_intro", lang, baseline=batch.baseline,
                            n=len(batch.scenarios))),
              h.paragraph(t("message.suppressed_note", lang), "note")]

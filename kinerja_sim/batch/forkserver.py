@@ -1,0 +1,219 @@
+"""Fresh kernels forked from a pre-imported template process (Linux/macOS).
+
+Starting a Python kernel and importing pandas, matplotlib and kinerja_sim costs about 2.5 s of
+CPU per notebook — on two cores, as much as a small scenario's whole simulation. A batch
+therefore starts one *template* process that imports all of it once, then forks one child per
+notebook; each child becomes an ordinary ipykernel (``IPKernelApp``) on the connection file
+jupyter_client wrote for it. Every notebook still gets its own new process that no other
+scenario ran in (fork copies the template's untouched memory, never another kernel's), so no
+state passes between scenarios; only the import work is shared.
+
+The runner talks to the template over its stdin/stdout (one JSON line per request and reply).
+When the runner dies, the template reads end-of-file and exits, and each kernel's parent poller
+(ipykernel's ``JPY_PARENT_PID`` watch, pointed at the template) ends the kernels within a
+second. :class:`ForkedKernelManager` is an ``AsyncKernelManager`` whose kernel process is such a
+child; interrupt, kill and liveness work through the child's pid (its own process group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+
+#: Modules the template imports before forking (what every report kernel needs).
+TEMPLATE_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "kinerja_sim.batch.laporan",
+                    "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline")
+
+
+def _reap(_signum: int, _frame: Any) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _child(request: dict, template_pid: int) -> None:
+    """In the forked child: become a kernel (never returns)."""
+    try:
+        os.setpgid(0, 0)  # its own group: a kill of the kernel never reaches the template
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)  # fd-level output to stderr, never into the template's reply pipe
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.environ.clear()
+        os.environ.update(request.get("env") or {})
+        os.environ["JPY_PARENT_PID"] = str(template_pid)
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        # the template pid as parent: the kernel's poller ends it when the template is gone
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={template_pid}"]
+        sys.argv = ["ipykernel_launcher", *argv]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+    finally:
+        os._exit(0)
+
+
+def serve() -> None:
+    """The template process: import once, then fork a kernel per request line."""
+    import importlib
+
+    for name in TEMPLATE_IMPORTS:
+        importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, _reap)
+    me = os.getpid()
+    reply = sys.stdout
+    reply.write("ready\n")
+    reply.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _child(request, me)
+        reply.write(json.dumps({"pid": pid}) + "\n")
+        reply.flush()
+
+
+class ForkedProcess:
+    """The part of ``subprocess.Popen`` jupyter_client's provisioner uses, for a forked kernel
+    (a child of the template, not of this process: liveness is read from /proc and kill(0))."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and not _alive(self.pid):
+            self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import time
+
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise TimeoutError(f"kernel {self.pid} still running")
+            time.sleep(0.05)
+        return self.returncode  # type: ignore[return-value]
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie not yet reaped by the template is dead
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+class ForkServer:
+    """The runner's handle on the template process."""
+
+    def __init__(self) -> None:
+        self.proc: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+        self._ready: asyncio.Future | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kinerja_sim.batch.forkserver",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        self._ready = asyncio.ensure_future(self._wait_ready())
+
+    async def _wait_ready(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        line = await self.proc.stdout.readline()
+        if line.strip() != b"ready":
+            raise RuntimeError("kernel template process did not start")
+
+    async def fork(self, argv: list[str], cwd: str | None, env: dict | None) -> int:
+        assert self.proc is not None and self._ready is not None
+        await self._ready
+        async with self._lock:
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            self.proc.stdin.write((json.dumps({"argv": argv, "cwd": cwd,
+                                               "env": dict(env or {})}) + "\n").encode())
+            await self.proc.stdin.drain()
+            line = await self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("kernel template process exited")
+        return int(json.loads(line)["pid"])
+
+    async def close(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            await asyncio.wait_for(self.proc.wait(), timeout=10)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+class ForkedKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernel is forked from the template (see module docstring)."""
+
+    fork_server: ForkServer | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        prov = self.provisioner
+        server = self.fork_server
+        assert prov is not None and server is not None
+        argv = kernel_cmd[kernel_cmd.index("-f"):]
+
+        async def launch(cmd: list[str], **kwargs: Any) -> Any:
+            pid = await server.fork(argv, kwargs.get("cwd"), kwargs.get("env"))
+            prov.process = ForkedProcess(pid)
+            prov.pid = pid
+            prov.pgid = pid
+            return prov.connection_info
+
+        prov.launch_kernel = launch  # type: ignore[method-assign]
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def forked_factory(server: ForkServer, kernel_name: str = "python3"):
+    """A kernel-manager factory for :class:`~kinerja_sim.batch.kernels.KernelPool`."""
+
+    def make() -> ForkedKernelManager:
+        km = ForkedKernelManager(kernel_name=kernel_name)
+        km.fork_server = server
+        return km
+
+    return make
+
+
+if __name__ == "__main__":
+    serve()
