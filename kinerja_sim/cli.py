@@ -25,7 +25,7 @@ DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 SCENARIO_SUFFIXES = {".yaml", ".yml"}
 
 #: Modules that add their face's subcommands (see the module docstring).
-COMMAND_MODULES: tuple[str, ...] = ("kinerja_sim.ui.serve",)
+COMMAND_MODULES: tuple[str, ...] = ("kinerja_sim.ui.serve", "kinerja_sim.ui.handout")
 
 
 def _parser() -> argparse.ArgumentParser:

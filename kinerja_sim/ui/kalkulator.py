@@ -45,7 +45,7 @@ __all__ = ["kalkulator", "Kalkulator", "defaults", "rumpun_indicators", "fmt_num
 MAX_IKI = 3
 STRUKTURAL = "struktural"
 CSS = """<style>
-.kk-app {max-width: 980px; font-size: 14px;}
+.kk-app {max-width: 1250px; font-size: 14px;}
 .kk-msg {color: #b00020; font-weight: 600;}
 .kk-head {font-weight: 700; font-size: 15px; margin-top: 10px;}
 .kk-predikat {font-size: 20px; font-weight: 700; padding: 6px 10px; background: #e8f0fe;
@@ -132,8 +132,8 @@ class Kalkulator:
         self.cat = default_catalogue()
         self.appraisal: Appraisal | None = None
         self._updating = False
-        lay = widgets.Layout(width="420px")
-        style = {"description_width": "220px"}
+        lay = widgets.Layout(width="470px")
+        style = {"description_width": "270px"}
 
         self.language = widgets.ToggleButtons(options=[("Bahasa Indonesia", "id"),
                                                        ("English", "en")], value=lang)
@@ -148,7 +148,7 @@ class Kalkulator:
         self.perilaku = [widgets.FloatText(value=float(d["perilaku"]), layout=lay, style=style)
                          for _ in BERAKHLAK]
         self.days_absent = widgets.FloatText(value=0.0, layout=lay, style=style)
-        self.late = [widgets.FloatText(value=0.0, layout=widgets.Layout(width="150px"),
+        self.late = [widgets.FloatText(value=0.0, layout=widgets.Layout(width="118px"),
                                        style={"description_width": "40px"}) for _ in range(4)]
         self.quality = widgets.FloatText(value=float(d["quality"]), layout=lay, style=style)
         self.time_target = widgets.FloatText(value=float(d["time_target"]), layout=lay,
@@ -206,8 +206,15 @@ class Kalkulator:
             field(self.time_target, "time_target"),
             field(self.time_realisation, "time_realisation"),
         ])
-        self.app = widgets.VBox([widgets.HTML(CSS), self.language, self.title, form,
-                                 self.results])
+        # form and results side by side (results stay in view while typing); they wrap
+        # under each other on a narrow screen
+        form.layout = widgets.Layout(width="560px", min_width="480px")
+        self.results.layout = widgets.Layout(flex="1 1 380px", min_width="360px",
+                                             padding="0 0 0 16px")
+        columns = widgets.HBox([form, self.results],
+                               layout=widgets.Layout(flex_flow="row wrap",
+                                                     align_items="flex-start"))
+        self.app = widgets.VBox([widgets.HTML(CSS), self.language, self.title, columns])
         self.app.add_class("kk-app")
         self.app.kalkulator = self  # tests and notebooks reach the state through the widget
 
