@@ -318,7 +318,7 @@ def test_every_designer_label_has_both_languages():
 
 def test_kernel_scheduler_debounces_and_hands_results_to_the_loop():
     async def scenario():
-        sched = KernelScheduler(delay_s=0.05)
+        sched = KernelScheduler(delay_s=1.0)  # long enough that 3 quick calls never race it
         fired, done = [], asyncio.Event()
         for i in range(3):
             sched.debounce(lambda i=i: (fired.append(i), done.set()))
