@@ -72,8 +72,13 @@ def test_served_calculator_shows_the_package_predikat_for_typed_values():
 
         # an out-of-range entry gets a message next to its field, and no result
         enter(page, ".kk-perilaku-3", 150.0)
-        row = page.locator(".widget-hbox", has=page.locator(".kk-perilaku-3"))
-        expect(row.locator(".kk-msg")).to_contain_text("antara 0 dan 100", timeout=30_000)
+        expect(page.locator(".kk-msg-perilaku-3")).to_contain_text("antara 0 dan 100",
+                                                                   timeout=30_000)
+        # beside its own field: the message sits right of the input, on the same line
+        field = page.locator(".kk-perilaku-3").bounding_box()
+        msg = page.locator(".kk-msg-perilaku-3").bounding_box()
+        assert msg["x"] >= field["x"] + field["width"] - 1
+        assert abs(msg["y"] - field["y"]) < field["height"]
         expect(predikat).to_have_text("", timeout=30_000)
         screenshot(page, "sosialisasi-out-of-range")
         enter(page, ".kk-perilaku-3", 95.0)

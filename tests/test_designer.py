@@ -249,6 +249,26 @@ def test_a_bad_scenario_file_is_reported_in_plain_words(app, tmp_path):
     assert app.preset.value == "kpi_objektif_binjai"  # the design is left as it was
 
 
+def test_a_preset_that_fails_to_load_leaves_the_dropdown_on_the_design_in_use(app,
+                                                                               monkeypatch):
+    def broken(_preset):
+        raise RuntimeError("preset rusak")
+
+    monkeypatch.setattr(app.state, "load_preset", broken)
+    app.preset.value = "pp46_2011"
+    assert "preset rusak" in app.message.value
+    assert app.preset.value == "kpi_objektif_binjai" == app.state.preset.name
+
+
+def test_another_baseline_changes_the_baseline_column(app, small_workforce):
+    app.baseline.value = "pp30_2019_70_30"
+    assert app.message.value == ""
+    expected = shares_of(simulate(small_workforce, "pp30_2019_70_30"))
+    shown = [float(x) for x in re.findall(r'data-baseline="([0-9.]+)"',
+                                          app.distribution_table.value)][::-1]
+    np.testing.assert_allclose(shown, expected, atol=1e-6)
+
+
 def test_an_invalid_scenario_name_is_refused(app, tmp_path):
     app.save_name.value = "../luar"
     app.save_button.click()
@@ -298,7 +318,7 @@ def test_every_designer_label_has_both_languages():
 
 def test_kernel_scheduler_debounces_and_hands_results_to_the_loop():
     async def scenario():
-        sched = KernelScheduler(delay_s=0.05)
+        sched = KernelScheduler(delay_s=1.0)  # long enough that 3 quick calls never race it
         fired, done = [], asyncio.Event()
         for i in range(3):
             sched.debounce(lambda i=i: (fired.append(i), done.set()))

@@ -410,10 +410,22 @@ class DesignerApp(w.VBox):
             self._show_shares()
         self.refresh()
 
+    def _revert(self, dropdown: w.Dropdown, value) -> None:
+        """Show the value the design still uses after a failed switch."""
+        self._building = True
+        try:
+            dropdown.value = value
+        finally:
+            self._building = False
+
     def _on_preset(self, change: dict) -> None:
         if self._building or change["new"] is None:
             return
-        self.state.load_preset(change["new"])
+        try:
+            self.state.load_preset(change["new"])
+        except Exception:
+            self._revert(self.preset, change["old"])
+            raise
         self.save_name.value = self.state.name
         self._build_controls()
         self.refresh()
@@ -427,9 +439,13 @@ class DesignerApp(w.VBox):
         self._on_preset({"new": str(Path(path).resolve())})
 
     def _on_baseline(self, change: dict) -> None:
-        if change["new"] is None:
+        if self._building or change["new"] is None:
             return
-        self.state.set_baseline(change["new"])
+        try:
+            self.state.set_baseline(change["new"])
+        except Exception:
+            self._revert(self.baseline, change["old"])
+            raise
         self.refresh()
 
     def _on_name(self, change: dict) -> None:

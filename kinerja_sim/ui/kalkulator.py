@@ -243,6 +243,8 @@ class Kalkulator:
             row.missing.add_class(f"kk-missing-{k}")
         for j, w in enumerate(self.perilaku):
             w.add_class(f"kk-perilaku-{j}")
+        for key, w in self.msg.items():  # e.g. kk-msg-perilaku-3, kk-msg-iki-0-target
+            w.add_class("kk-msg-" + key.replace(".", "-"))
         for name in ("out_iki", "out_ratings", "out_matrix", "out_curve", "out_tpp",
                      "out_pp46"):
             getattr(self, name).add_class(f"kk-{name.removeprefix('out_')}")
