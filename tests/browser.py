@@ -18,7 +18,6 @@ installs chromium.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -135,6 +134,3 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     return path
 
-
-def have_chromium() -> bool:
-    return shutil.which(CHROMIUM) is not None

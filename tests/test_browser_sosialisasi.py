@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from browser import ARTIFACTS, chromium_page, screenshot, served
 
 from kinerja_sim.schemes.distribution import LABELS
@@ -90,3 +91,15 @@ def test_served_calculator_shows_the_package_predikat_for_typed_values():
         page.locator(".kk-app").screenshot(path=str(ARTIFACTS
                                               / "sosialisasi-kalkulator.png"))
         assert not [e for e in page.errors if not re.search(r"favicon", e)], page.errors
+
+
+def test_missing_chromium_fails_under_ci_and_skips_locally(monkeypatch, tmp_path):
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        browser.require_browser()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        browser.require_browser()
