@@ -77,3 +77,26 @@ def test_calibration_is_reproducible_for_a_seed():
     a = [e.value for e in calibrate(wf, ppc=False).estimates]
     b = [e.value for e in calibrate(wf, ppc=False).estimates]
     assert np.array_equal(a, b)
+
+
+def test_a_tiny_file_calibrates_nothing_it_cannot_support():
+    """Nine employees, four raters: no estimate without enough slots or raters for an
+    interval; the skipped blocks are listed instead."""
+    sc = load_scenario("status_quo")
+    wf, _ = observed_file("binjai", sc, seed=3, n=60)
+    small = wf.employees.index[:9]
+    from dataclasses import replace
+
+    from kinerja_sim.workforce.model import TaskPlan, Workforce
+
+    obs = replace(wf.observed, **{f: getattr(wf.observed, f)[:9]
+                                  for f in wf.observed.__dataclass_fields__
+                                  if isinstance(getattr(wf.observed, f), np.ndarray)})
+    e = wf.employees.loc[small].copy()
+    p = wf.plan
+    plan = TaskPlan(*(x[:9] for x in (p.indicator, p.target, p.utama, p.time_target,
+                                      p.cost_target)))
+    cal = calibrate(Workforce(e, plan, obs, "tiny"), ppc=False)
+    assert cal.estimates == []
+    assert {"raters", "target_ambition", "measurement.defaults.data_quality"} <= \
+        set(cal.skipped)
