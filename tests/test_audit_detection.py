@@ -69,3 +69,29 @@ def test_honest_file_raises_no_group_flags_and_few_false_rater_flags(seed):
     truly_beyond = eligible & (np.abs(dev) > 2 * k)
     found = (t["lenient"] | t["severe"])[truly_beyond].mean()
     assert found > 0.5
+
+
+def test_decimal_slip_and_value_beyond_the_physical_maximum_are_flagged():
+    from dataclasses import replace
+
+    from kinerja_sim.workforce.model import Workforce
+
+    wf, _ = honest(13)
+    m = wf.observed
+    names = list(m.indicator_names)
+    code = np.asarray(m.indicator)
+    real = np.array(m.realisation, dtype=float)
+    ok = ~np.isnan(real)
+    slip = tuple(np.argwhere((code == names.index("vaksinasi")) & ok)[5])
+    over = tuple(np.argwhere((code == names.index("ikm")) & ok)[5])
+    real[slip] *= 10  # a decimal slip
+    real[over] = 130.0  # IKM is a 0-100 index
+    wf2 = Workforce(wf.employees, wf.plan, replace(m, realisation=real), wf.source)
+    res = audit(wf2)
+    from kinerja_sim.audit.quality import employee_pseudonyms
+
+    pseudo = employee_pseudonyms(wf2, res.key)
+    imp = res.flags.loc[res.flags["check"] == "implausible"]
+    hits = set(zip(imp["who"], imp["indicator"], strict=True))
+    assert (pseudo[slip[0]], "vaksinasi") in hits
+    assert (pseudo[over[0]], "ikm") in hits

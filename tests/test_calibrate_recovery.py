@@ -100,3 +100,17 @@ def test_a_tiny_file_calibrates_nothing_it_cannot_support():
     assert cal.estimates == []
     assert {"raters", "target_ambition", "measurement.defaults.data_quality"} <= \
         set(cal.skipped)
+
+
+def test_predictive_check_reproduces_the_files_summary_statistics():
+    sc = load_scenario("status_quo", SETTINGS)
+    wf, _ = observed_file("binjai", sc, seed=21)
+    ppc = calibrate(wf).ppc
+    real, sim = ppc["real"], ppc["simulated"]
+    assert abs(real["perilaku: mean"] - sim["perilaku: mean"]) < 1.0
+    for k in ("perilaku: SD", "perilaku: SD of employee means"):
+        assert abs(real[k] / sim[k] - 1) < 0.1, k
+    assert abs(real["perilaku: mean inter-value correlation"]
+               - sim["perilaku: mean inter-value correlation"]) < 0.05
+    assert abs(real["IKI: share missing"] - sim["IKI: share missing"]) < 0.01
+    assert abs(real["predikat: Baik"] - sim["predikat: Baik"]) < 0.05
