@@ -66,9 +66,11 @@ def missing_and_heaping(sl: Slots) -> tuple[pd.DataFrame, pd.DataFrame, list[dic
     return by["opd"], by["indicator"], flags
 
 
-def implausible(sl: Slots, emp_pseudonym: np.ndarray) -> tuple[pd.Series, list[dict]]:
+def implausible(sl: Slots, emp_pseudonym: np.ndarray
+                ) -> tuple[pd.Series, pd.Series, list[dict]]:
     """Realisations outside Tukey's outer fences on log(realisasi/target) within rumpun x
-    indicator, or above the indicator's physical maximum (count per OPD, and one flag each)."""
+    indicator, or above the indicator's physical maximum (counts per OPD and per indicator,
+    and one flag each)."""
     f = sl.frame
     k = param("fences.iqr_multiplier")
     ok = f["log_ratio"].notna()
@@ -85,7 +87,7 @@ def implausible(sl: Slots, emp_pseudonym: np.ndarray) -> tuple[pd.Series, list[d
               "who": emp_pseudonym[r.row], "value": float(r.realisasi),
               "target": float(r.target)}
              for r in f.loc[bad].itertuples()]
-    return f.loc[bad].groupby("opd").size(), flags
+    return f.loc[bad].groupby("opd").size(), f.loc[bad].groupby("indicator").size(), flags
 
 
 def copied(sl: Slots) -> list[dict]:
