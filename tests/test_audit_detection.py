@@ -95,3 +95,15 @@ def test_decimal_slip_and_value_beyond_the_physical_maximum_are_flagged():
     hits = set(zip(imp["who"], imp["indicator"], strict=True))
     assert (pseudo[slip[0]], "vaksinasi") in hits
     assert (pseudo[over[0]], "ikm") in hits
+
+
+def test_implausible_flags_on_an_honest_file_are_the_models_decimal_slips():
+    """The measurement model mis-enters 0.5-1 % of values as x10 or /10; on an honest file
+    every implausible flag is one of those (realisation/target near 10 or 0.1), none is an
+    ordinary value (indicators capped at 100 included: their heap at the maximum does not
+    shrink the fences)."""
+    wf, _ = honest(11)
+    imp = audit(wf).flags.query("check == 'implausible'")
+    ratio = (imp["value"] / imp["target"]).to_numpy()
+    assert len(ratio) > 20
+    assert (((ratio > 4) & (ratio < 25)) | ((ratio > 0.04) & (ratio < 0.25))).all(), ratio
