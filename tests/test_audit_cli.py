@@ -162,5 +162,5 @@ def test_key_maps_pseudonyms_to_the_files_own_rater_nips(files):
     raters = set(pd.read_csv(real, dtype=str)["nip_penilai"])
     assert set(k["rater_id"]) == raters  # every rater, by the id the file gives them
     assert set(k["rater_id"]) - {"WALIKOTA"} <= set(nips)
-    shown = pd.read_excel(out / "audit.xlsx", sheet_name="penilai", dtype=str)["rater"]
+    shown = pd.read_excel(out / "audit.xlsx", sheet_name="penilai", dtype=str)["penilai"]
     assert set(k["pseudonym"]) == set(shown)  # the key resolves exactly the report's raters
