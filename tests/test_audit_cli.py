@@ -150,3 +150,17 @@ def test_profile_out_is_a_loadable_profile_with_rounded_counts(files):
     assert {o.name for o in prof.opds} == set(real.employees["opd"].astype(str))
     wf = synthesize(prof, seed=1)
     assert abs(wf.n - real.n) / real.n < 0.1
+
+
+def test_key_maps_pseudonyms_to_the_files_own_rater_nips(files):
+    d, plain, _ = files
+    real = d / "pegawai_nip_key.csv"
+    nips, _ = _nip_file(plain, real)
+    out, key = d / "kunci_nip", d / "kunci_nip.csv"
+    run("audit", str(real), "--out", str(out), "--key", str(key), "--salt", "garam")
+    k = pd.read_csv(key, dtype=str)
+    raters = set(pd.read_csv(real, dtype=str)["nip_penilai"])
+    assert set(k["rater_id"]) == raters  # every rater, by the id the file gives them
+    assert set(k["rater_id"]) - {"WALIKOTA"} <= set(nips)
+    shown = pd.read_excel(out / "audit.xlsx", sheet_name="penilai", dtype=str)["penilai"]
+    assert set(k["pseudonym"]) == set(shown)  # the key resolves exactly the report's raters

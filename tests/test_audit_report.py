@@ -78,3 +78,13 @@ def test_observe_is_reproducible_and_real_files_need_latent_traits(renamed):
     lat = with_latent(real, seed=1)
     assert lat.is_synthetic and lat.n == real.n
     assert ta.rater_leniency.index.isin(wf.employees["rater_id"]).all()
+
+
+def test_audit_is_public_at_package_level_and_takes_any_base_scheme(renamed):
+    import kinerja_sim
+
+    wf, _ = renamed
+    res = kinerja_sim.audit(wf, "pp46_2011")  # the curve check still uses PermenPANRB 6/2022
+    assert {"curve_ok", "to_move", "org_predikat"} <= set(res.curve.columns)
+    assert res.predikat_labels[-1] == "Sangat Baik"
+    assert "audit" in kinerja_sim.__all__

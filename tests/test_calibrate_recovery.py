@@ -77,3 +77,40 @@ def test_calibration_is_reproducible_for_a_seed():
     a = [e.value for e in calibrate(wf, ppc=False).estimates]
     b = [e.value for e in calibrate(wf, ppc=False).estimates]
     assert np.array_equal(a, b)
+
+
+def test_a_tiny_file_calibrates_nothing_it_cannot_support():
+    """Nine employees, four raters: no estimate without enough slots or raters for an
+    interval; the skipped blocks are listed instead."""
+    sc = load_scenario("status_quo")
+    wf, _ = observed_file("binjai", sc, seed=3, n=60)
+    small = wf.employees.index[:9]
+    from dataclasses import replace
+
+    from kinerja_sim.workforce.model import TaskPlan, Workforce
+
+    obs = replace(wf.observed, **{f: getattr(wf.observed, f)[:9]
+                                  for f in wf.observed.__dataclass_fields__
+                                  if isinstance(getattr(wf.observed, f), np.ndarray)})
+    e = wf.employees.loc[small].copy()
+    p = wf.plan
+    plan = TaskPlan(*(x[:9] for x in (p.indicator, p.target, p.utama, p.time_target,
+                                      p.cost_target)))
+    cal = calibrate(Workforce(e, plan, obs, "tiny"), ppc=False)
+    assert cal.estimates == []
+    assert {"raters", "target_ambition", "measurement.defaults.data_quality"} <= \
+        set(cal.skipped)
+
+
+def test_predictive_check_reproduces_the_files_summary_statistics():
+    sc = load_scenario("status_quo", SETTINGS)
+    wf, _ = observed_file("binjai", sc, seed=21)
+    ppc = calibrate(wf).ppc
+    real, sim = ppc["real"], ppc["simulated"]
+    assert abs(real["perilaku: mean"] - sim["perilaku: mean"]) < 1.0
+    for k in ("perilaku: SD", "perilaku: SD of employee means"):
+        assert abs(real[k] / sim[k] - 1) < 0.1, k
+    assert abs(real["perilaku: mean inter-value correlation"]
+               - sim["perilaku: mean inter-value correlation"]) < 0.05
+    assert abs(real["IKI: share missing"] - sim["IKI: share missing"]) < 0.01
+    assert abs(real["predikat: Baik"] - sim["predikat: Baik"]) < 0.05

@@ -134,6 +134,8 @@ def _dq_and_padding(wf: Workforce, base: Scenario, rng: np.random.Generator, B: 
     clean = (~f["missing"] & ~f["slip"] & f["uncapped"]).to_numpy()
     x = np.where(clean, f["log_ratio"].fillna(0).to_numpy()
                  - (f["p_inf"] * f["log_f"]).to_numpy(), 0.0)
+    if clean.sum() < min_slots:
+        return out, [*skipped, "target_ambition"]
     amb = -usum(x) / np.maximum(usum(clean), 1)
     lo, hi = interval(amb)
     out.append(Estimate("target_ambition", float(amb[0]), lo, hi, int(clean.sum()), "slots"))
@@ -278,7 +280,11 @@ def calibrate(wf: Workforce, base: str | Scenario = "status_quo", seed: int | No
     B = int(param("calibration.bootstrap"))
     rng = np.random.default_rng(seed)
     est, skipped = _dq_and_padding(wf, base_sc, rng, B, level)
-    est += _raters(wf, base_sc, rng, B, level, seed)
+    teams = wf.employees.groupby(wf.employees["rater_id"].astype(str)).size()
+    if (teams >= 2).sum() >= param("calibration.min_raters"):
+        est += _raters(wf, base_sc, rng, B, level, seed)
+    else:
+        skipped.append("raters")
     _, result = scored(wf, base_sc)
     shares = pd.Series(np.bincount(result.predikat, minlength=5) / wf.n,
                        index=list(result.labels))

@@ -43,6 +43,22 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()[:16]
 
 
+def file_rater_ids(path, sheet: str, wf) -> dict[str, str]:
+    """Workforce rater id -> the rater id as written in the file (``nip_penilai`` or
+    ``id_penilai``): what BKPSDM needs to find the person behind a report pseudonym. Read
+    again from the raw file only for ``--key``, since the loader keeps no NIP."""
+    from kinerja_sim.workforce.reader import normalise_header, read_table
+
+    raw = read_table(path, sheet=sheet)
+    header = [normalise_header(h) for h in raw.header]
+    col = next((header.index(c) for c in ("nip_penilai", "id_penilai") if c in header), None)
+    ids = wf.employees["rater_id"].astype(str).to_numpy()
+    if col is None or len(raw.data) != len(ids):
+        return {r: r for r in ids}
+    own = raw.data.iloc[:, col].astype(str).to_numpy()
+    return dict(zip(ids, own, strict=True))
+
+
 def cmd_audit(args) -> int:
     from kinerja_sim.audit.core import audit
     from kinerja_sim.audit.report import write_audit
@@ -59,7 +75,9 @@ def cmd_audit(args) -> int:
     html_path, xlsx_path = write_audit(res, args.out, args.lang, prov)
     print(t("audit.written", args.lang, html=html_path, xlsx=xlsx_path, n=len(res.flags)))
     if args.key:
-        write_sheets(args.key, {"kunci": res.rater_key})
+        key = res.rater_key.assign(
+            rater_id=res.rater_key["rater_id"].map(file_rater_ids(args.data, args.sheet, wf)))
+        write_sheets(args.key, {"kunci": key})
         print(t("audit.key_written", args.lang, path=args.key))
     return 0
 

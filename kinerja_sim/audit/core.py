@@ -54,8 +54,9 @@ def audit(workforce: Workforce, scenario: Scenario | str = "status_quo") -> Audi
     sl = slots(wf, sc.catalogue)
 
     q_opd, q_ind, flags = quality.missing_and_heaping(sl)
-    bad_by_opd, implausible_flags = quality.implausible(sl, emp)
+    bad_by_opd, bad_by_ind, implausible_flags = quality.implausible(sl, emp)
     q_opd["implausible"] = bad_by_opd.reindex(q_opd.index).fillna(0).astype(int)
+    q_ind["implausible"] = bad_by_ind.reindex(q_ind.index).fillna(0).astype(int)
     flags += implausible_flags
     flags += quality.copied(sl)
     beh_opd, straight = quality.straight_lined(wf, emp)

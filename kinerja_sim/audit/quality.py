@@ -66,26 +66,34 @@ def missing_and_heaping(sl: Slots) -> tuple[pd.DataFrame, pd.DataFrame, list[dic
     return by["opd"], by["indicator"], flags
 
 
-def implausible(sl: Slots, emp_pseudonym: np.ndarray) -> tuple[pd.Series, list[dict]]:
+def implausible(sl: Slots, emp_pseudonym: np.ndarray
+                ) -> tuple[pd.Series, pd.Series, list[dict]]:
     """Realisations outside Tukey's outer fences on log(realisasi/target) within rumpun x
-    indicator, or above the indicator's physical maximum (count per OPD, and one flag each)."""
+    indicator, or above the indicator's physical maximum (counts per OPD and per indicator,
+    and one flag each)."""
     f = sl.frame
     k = param("fences.iqr_multiplier")
-    ok = f["log_ratio"].notna()
+    # values at an indicator's physical maximum (100 % of reports on time) are a heap the
+    # model expects; the quartiles come from the values below it, which are never at it
+    ok = f["log_ratio"].notna() & (f["realisasi"] < f["max_value"])
     g = f.loc[ok].groupby(["rumpun", "code"])["log_ratio"]
-    q1, q3, size = g.transform(lambda s: s.quantile(0.25)), g.transform(
-        lambda s: s.quantile(0.75)), g.transform("size")
+    q = g.quantile([0.25, 0.75]).unstack()
+    size = g.size()
+    keys = pd.MultiIndex.from_frame(f.loc[ok, ["rumpun", "code"]])
+    q1 = q[0.25].reindex(keys).to_numpy()
+    q3 = q[0.75].reindex(keys).to_numpy()
+    n = size.reindex(keys).to_numpy()
     iqr = q3 - q1
-    x = f.loc[ok, "log_ratio"]
-    out_fence = (size >= param("fences.min_group")) & ((x < q1 - k * iqr) | (x > q3 + k * iqr))
+    x = f.loc[ok, "log_ratio"].to_numpy()
+    out_fence = (n >= param("fences.min_group")) & ((x < q1 - k * iqr) | (x > q3 + k * iqr))
     bad = pd.Series(False, index=f.index)
-    bad.loc[out_fence.index] = out_fence
+    bad.loc[f.index[ok.to_numpy()]] = out_fence
     bad |= ~f["missing"] & (f["realisasi"] > f["max_value"])
     flags = [{"check": "implausible", "opd": r.opd, "unit": r.unit, "indicator": r.indicator,
               "who": emp_pseudonym[r.row], "value": float(r.realisasi),
               "target": float(r.target)}
              for r in f.loc[bad].itertuples()]
-    return f.loc[bad].groupby("opd").size(), flags
+    return f.loc[bad].groupby("opd").size(), f.loc[bad].groupby("indicator").size(), flags
 
 
 def copied(sl: Slots) -> list[dict]:

@@ -39,11 +39,19 @@ def flag_messages(res: AuditResult, lang: str = "id") -> pd.DataFrame:
     return fl
 
 
+def localised(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column headers from the label table (section ``audit_col``), others unchanged."""
+    from kinerja_sim.labels import table
+
+    cols = table().get("audit_col", {})
+    return df.rename(columns={c: cols[c][lang] for c in df.columns if c in cols})
+
+
 def _na(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
 
 
-def suppressed_tables(res: AuditResult) -> dict[str, pd.DataFrame]:
+def suppressed_tables(res: AuditResult, lang: str = "id") -> dict[str, pd.DataFrame]:
     """The report's tables with every group cell under the minimum size blanked."""
     min_n = metrics_param("min_group_size")
     q = res.quality_opd.copy()
@@ -60,9 +68,11 @@ def suppressed_tables(res: AuditResult) -> dict[str, pd.DataFrame]:
             c[col] = c[col].astype("object").where(~small, pd.NA)
     r = res.raters.drop(columns=["mean_rating"]).copy()
     r["n"] = r["n"].astype("Float64").where(r["n"] >= min_n, pd.NA)  # team size: < 10 hidden
-    summary = pd.DataFrame({"value": [res.n, *res.rater_summary.values(), len(res.flags)]},
-                           index=["employees", *res.rater_summary.keys(), "flags"])
-    return {"ringkasan": summary.reset_index(names="item"),
+    values = {"employees": res.n, **res.rater_summary, "flags": len(res.flags)}
+    summary = pd.DataFrame({"item": [t(f"audit.summary_{k}", lang) for k in values],
+                            "value": [f"{v:,.0f}" if k in ("employees", "raters", "flags")
+                                      else f"{v:.3g}" for k, v in values.items()]})
+    return {"ringkasan": summary,
             "mutu_opd": q.reset_index(), "mutu_indikator": qi.reset_index(),
             "perilaku_opd": b.reset_index(), "penilai": r, "kurva": c.reset_index()}
 
@@ -108,7 +118,7 @@ def render_html(res: AuditResult, lang: str, provenance: dict[str, str]) -> str:
     """The self-contained page (no script, no external resource; all text escaped)."""
     esc = html.escape
     fl = flag_messages(res, lang)
-    tables = suppressed_tables(res)
+    tables = suppressed_tables(res, lang)
     parts = [f"<!doctype html><html lang='{esc(lang)}'><head><meta charset='utf-8'>",
              f"<title>{esc(t('audit.title', lang))}</title>",
              "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
@@ -116,7 +126,7 @@ def render_html(res: AuditResult, lang: str, provenance: dict[str, str]) -> str:
              "padding:2px 4px}</style></head><body>",
              f"<h1>{esc(t('audit.title', lang))}</h1><p>{esc(t('audit.intro', lang))}</p>",
              f"<h2>{esc(t('audit.summary', lang))}</h2>",
-             tables["ringkasan"].to_html(index=False, escape=True, na_rep="-"),
+             localised(tables["ringkasan"], lang).to_html(index=False, escape=True, na_rep="-"),
              f"<h2>{esc(t('audit.flags', lang))} ({len(fl)})</h2>"]
     if len(fl):
         parts.append("<ul>" + "".join(f"<li>{esc(m)}</li>" for m in fl["message"]) + "</ul>")
@@ -129,8 +139,8 @@ def render_html(res: AuditResult, lang: str, provenance: dict[str, str]) -> str:
                        ("behaviour_opd", "perilaku_opd"), ("curve", "kurva"),
                        ("raters", "penilai")):
         parts.append(f"<h2>{esc(t('audit.' + key, lang))}</h2>")
-        parts.append(tables[sheet].to_html(index=False, escape=True, na_rep="-",
-                                           float_format=lambda v: f"{v:.3g}"))
+        parts.append(localised(tables[sheet], lang).to_html(
+            index=False, escape=True, na_rep="-", float_format=lambda v: f"{v:.3g}"))
     parts.append(f"<h2>{esc(t('audit.provenance', lang))}</h2><table>")
     parts += [f"<tr><td>{esc(str(k))}</td><td>{esc(str(v))}</td></tr>"
               for k, v in provenance.items()]
@@ -143,7 +153,9 @@ def write_audit(res: AuditResult, out_dir: str | Path, lang: str,
     """``audit.html`` and ``audit.xlsx`` in ``out_dir``."""
     out = Path(out_dir)
     html_path = write_text(out / "audit.html", render_html(res, lang, provenance))
-    sheets = {"temuan": flag_messages(res, lang), **suppressed_tables(res),
+    sheets = {"temuan": flag_messages(res, lang), **suppressed_tables(res, lang)}
+    sheets = {name: localised(df, lang) for name, df in sheets.items()}
+    sheets = {**sheets,
               "tentang": pd.DataFrame(list(provenance.items()), columns=["kunci", "nilai"])}
     xlsx_path = write_sheets(out / "audit.xlsx", sheets)
     return html_path, xlsx_path
