@@ -28,9 +28,11 @@ def kinerja_sim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def tmp(tmp_path_factory):
+    from kinerja_sim.workforce import synthesize
+    from kinerja_sim.workforce.export import export_workforce
+
     d = tmp_path_factory.mktemp("kontrak")
-    proc = kinerja_sim("workforce", "--n", "150", "--seed", "4", "--out", str(d / "pegawai.csv"))
-    assert proc.returncode == 0, proc.stderr
+    export_workforce(synthesize("binjai", seed=4, n=150), d / "pegawai.csv")
     (d / "rusak.csv").write_text("nip,opd\n123,Dinas\n", encoding="utf-8")
     (d / "rusak.yaml").write_text("name: x\nscheme: {name: tidak_ada}\n", encoding="utf-8")
     (d / "catatan.txt").write_text("bukan data\n", encoding="utf-8")
@@ -94,13 +96,28 @@ def _args(args: list[str], tmp: Path) -> list[str]:
     return [a.replace("{tmp}", str(tmp)) for a in args]
 
 
-def test_every_command_has_its_contract_listed():
-    proc = kinerja_sim("--help")
-    assert proc.returncode == 0
-    groups = [g.split(",") for g in re.findall(r"\{([a-z_,-]+)\}", proc.stdout)]
+def test_every_command_has_its_contract_listed(capsys):
+    from kinerja_sim.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    groups = [g.split(",") for g in re.findall(r"\{([a-z_,-]+)\}", capsys.readouterr().out)]
     listed = next(g for g in groups if "validate" in g)  # the subcommands, not --lang's choices
     assert set(listed) == set(SUCCESS) == set(INPUT_ERRORS) == set(USAGE_ERRORS) - {""}
 
+
+def _check_input_error(code: int, err: str, args) -> None:
+    assert code == 1, (args, err[-2000:])
+    assert "Traceback" not in err and err.strip()
+    assert not re.search(r'File ".*", line \d+', err)
+    # one message: InputError's "N problem(s) found" block, or one line for a system error
+    headers = re.findall(r"^\d+ problems? found:", err, flags=re.M)
+    assert len(headers) == 1 or (not headers and len(err.strip().splitlines()) == 1), err
+    assert "usage:" not in err
+
+
+# As a process, once per command and outcome (a process start costs seconds on a busy machine)
 
 @pytest.mark.parametrize("command", sorted(SUCCESS))
 def test_success_exits_0_and_writes_what_it_says(tmp, command):
@@ -112,56 +129,69 @@ def test_success_exits_0_and_writes_what_it_says(tmp, command):
             assert (tmp / out).stat().st_size > 0, out
 
 
-@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(INPUT_ERRORS.items())
-                                          for i in range(len(v))])
-def test_input_error_exits_1_with_one_message_and_no_traceback(tmp, command, case):
-    args = _args(INPUT_ERRORS[command][case], tmp)
+@pytest.mark.parametrize("command", sorted(INPUT_ERRORS))
+def test_input_error_exits_1_with_one_message_and_no_traceback(tmp, command):
+    args = _args(INPUT_ERRORS[command][0], tmp)
     proc = kinerja_sim(*args)
-    assert proc.returncode == 1, (args, proc.stdout[-500:], proc.stderr[-2000:])
-    err = proc.stderr
-    assert "Traceback" not in err and err.strip()
-    assert not re.search(r'File ".*", line \d+', err)
-    # one message: InputError's "N problem(s) found" block, or one line for a system error
-    headers = re.findall(r"^\d+ problems? found:", err, flags=re.M)
-    assert len(headers) == 1 or (not headers and len(err.strip().splitlines()) == 1), err
-    assert "usage:" not in err
+    _check_input_error(proc.returncode, proc.stderr, args)
 
 
-@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(USAGE_ERRORS.items())
-                                          for i in range(len(v))])
-def test_usage_error_exits_2_with_usage_and_no_traceback(tmp, command, case):
-    args = _args(USAGE_ERRORS[command][case], tmp)
+@pytest.mark.parametrize("command", sorted(USAGE_ERRORS))
+def test_usage_error_exits_2_with_usage_and_no_traceback(tmp, command):
+    args = _args(USAGE_ERRORS[command][0], tmp)
     proc = kinerja_sim(*args)
     assert proc.returncode == 2, (args, proc.stderr[-2000:])
     assert "usage: kinerja-sim" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_validate_names_every_bad_file_in_its_one_message(tmp):
-    proc = kinerja_sim("validate", str(tmp / "rusak.yaml"), str(tmp / "rusak.csv"),
-                       "scenarios/status_quo.yaml")
-    assert proc.returncode == 1
-    assert "rusak.yaml" in proc.stderr and "rusak.csv" in proc.stderr
-    assert "status_quo.yaml: valid" in proc.stdout
+# Every listed case in-process through main(), which the installed command wraps as
+# sys.exit(main()): an exception escaping main() fails the test with its traceback
 
-
-# --- in-process (fast; what mutation testing of the CLI's glue sees) -----------------------
-
-def test_main_returns_1_not_0_after_an_input_error(tmp, capsys):
+@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(INPUT_ERRORS.items())
+                                          for i in range(len(v))])
+def test_main_returns_1_with_one_message_for_each_input_error(tmp, command, case, capsys,
+                                                                 monkeypatch):
     from kinerja_sim.cli import main
 
+    monkeypatch.chdir(ROOT)
+    args = _args(INPUT_ERRORS[command][case], tmp)
+    code = main(args)
+    _check_input_error(code, capsys.readouterr().err, args)
+
+
+@pytest.mark.parametrize("command,case", [(c, i) for c, v in sorted(USAGE_ERRORS.items())
+                                          for i in range(len(v))])
+def test_main_exits_2_for_each_usage_error(tmp, command, case, capsys, monkeypatch):
+    from kinerja_sim.cli import main
+
+    monkeypatch.chdir(ROOT)
+    args = _args(USAGE_ERRORS[command][case], tmp)
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2, args
+    assert "usage: kinerja-sim" in capsys.readouterr().err
+
+
+def test_validate_names_every_bad_file_and_still_checks_the_good_ones(tmp, capsys,
+                                                                      monkeypatch):
+    from kinerja_sim.cli import main
+
+    monkeypatch.chdir(ROOT)
+    code = main(["validate", str(tmp / "rusak.yaml"), str(tmp / "rusak.csv"),
+                 "scenarios/status_quo.yaml"])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "rusak.yaml" in out.err and "rusak.csv" in out.err
+    assert "status_quo.yaml: valid" in out.out
+
+
+def test_main_returns_1_not_0_after_an_input_error(tmp, capsys, monkeypatch):
+    from kinerja_sim.cli import main
+
+    monkeypatch.chdir(ROOT)
     assert main(["validate", str(tmp / "rusak.yaml")]) == 1
     assert main(["score", str(tmp / "tidak_ada.csv"), "--scenario", "status_quo", "--out",
                  str(tmp / "h.xlsx")]) == 1
     err = capsys.readouterr().err
     assert "file not found" in err and "Traceback" not in err
     assert main(["validate", "scenarios/status_quo.yaml"]) == 0
-
-
-def test_main_exits_2_on_a_usage_error(capsys):
-    from kinerja_sim.cli import main
-
-    for argv in (["workforce"], ["compare", "x", "--baseline", "y", "--periods", "0"], []):
-        with pytest.raises(SystemExit) as exc:
-            main(argv)
-        assert exc.value.code == 2, argv
-    assert "usage:" in capsys.readouterr().err
