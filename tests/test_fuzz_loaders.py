@@ -106,8 +106,11 @@ def _edited(edits) -> tuple[list[list[str]], list[tuple[str, str]]]:
 
 
 def _secret(value: str) -> bool:
-    """A value that identifies someone: 8+ digits (a NIP or part of one) or a person's name."""
-    return sum(ch.isdigit() for ch in value) >= 8 or value.strip() == "Budi Santoso"
+    """A value that identifies someone: a run of 8+ digits, possibly grouped (a NIP or part of
+    one), or a person's name. (Shorter digit groups such as '1.99001E+17' identify no one and
+    may be quoted when the same text sits in a non-identifier column.)"""
+    runs = re.findall(r"\d[\d .\-/]{6,}\d", value)
+    return any(sum(ch.isdigit() for ch in r) >= 8 for r in runs) or value.strip() == "Budi Santoso"
 
 
 def _check(path: Path, final_cells: list[tuple[str, str]], n_rows: int,
