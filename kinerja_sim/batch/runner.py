@@ -192,7 +192,7 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
               timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
               notebook: str | Path | None = None, progress: bool = True,
               kernel_factory: Any = None, report: bool = True,
-              fork_kernels: bool = True) -> BatchResult:
+              fork_kernels: bool = False) -> BatchResult:
     """Run every scenario's report notebook against ``baseline``; see the module docstring."""
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
