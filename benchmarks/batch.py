@@ -5,7 +5,9 @@ Both produce one executed ``laporan_skenario`` notebook and its result files per
 compared with ``status_quo`` on the full Binjai workforce. The loop is what an analyst would
 write without the runner: each call starts papermill, a kernel, imports, and simulates the
 baseline again. The runner shares the baseline (simulated once, cached by hash), keeps warm
-kernels ready and runs two notebooks at a time. The tables of both must be identical (checked).
+kernels ready (new kernel processes started ahead; the ``--fork`` variant, kernels forked from
+a pre-imported template, is timed too) and runs two notebooks at a time. The tables of all
+three must be identical (checked).
 
 Prints both wall times and their ratio; the last line is JSON with ``wall_s`` (runner),
 ``papermill_loop_wall_s`` and ``speedup_vs_papermill_loop``.
@@ -58,6 +60,13 @@ def main() -> None:
     print(f"kinerja-sim run --jobs {args.jobs}: {run_wall:.1f} s for {len(scenarios)} "
           "scenarios", flush=True)
 
+    plain_dir = work / "run_fork"
+    plain_wall = timed([str(BIN / "kinerja-sim"), "run", *map(str, scenarios), "--baseline",
+                        "status_quo", "--jobs", str(args.jobs), "--out", str(plain_dir),
+                        "--no-progress", "--fork", *common])
+    print(f"kinerja-sim run --jobs {args.jobs} --fork (kernels forked from a template): "
+          f"{plain_wall:.1f} s", flush=True)
+
     loop_dir = work / "loop"
     loop_dir.mkdir(parents=True, exist_ok=True)
     loop_wall = 0.0
@@ -77,8 +86,10 @@ def main() -> None:
         for table in ("ringkasan", "menang_kalah", "keadilan", "kelompok"):
             a = pd.read_parquet(run_dir / "hasil" / sc.stem / f"{table}.parquet")
             b = pd.read_parquet(loop_dir / sc.stem / f"{table}.parquet")
+            c = pd.read_parquet(plain_dir / "hasil" / sc.stem / f"{table}.parquet")
             try:
                 pd.testing.assert_frame_equal(a, b)
+                pd.testing.assert_frame_equal(a, c)
             except AssertionError as err:
                 equal = False
                 print(f"  DIFFERENT {sc.stem}/{table}: {err}")
@@ -86,7 +97,10 @@ def main() -> None:
     print(f"speed-up of the runner over the papermill loop: {ratio:.2f}x; tables identical: "
           f"{equal}")
     print(json.dumps({"wall_s": round(run_wall, 2), "papermill_loop_wall_s": round(loop_wall, 2),
-                      "speedup_vs_papermill_loop": round(ratio, 2), "scenarios": len(scenarios),
+                      "speedup_vs_papermill_loop": round(ratio, 2),
+                      "fork_wall_s": round(plain_wall, 2),
+                      "fork_speedup_vs_papermill_loop": round(loop_wall / plain_wall, 2),
+                      "scenarios": len(scenarios),
                       "periods": args.periods, "replications": args.replications,
                       "jobs": args.jobs, "tables_identical": equal}))
     if not equal:

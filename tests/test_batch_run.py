@@ -274,3 +274,14 @@ def test_index_and_workbook_in_english_from_the_same_label_table(clean_batch, tm
     wb = openpyxl.load_workbook(write_workbook(batch, tmp_path / "en.xlsx", "en"))
     labels = [c.value for c in wb["ringkasan"]["C"]]
     assert "Objectivity: predikat agreement (Cohen's kappa)" in labels
+
+
+def test_kernels_forked_from_a_template_give_the_same_tables(clean_batch, tmp_path):
+    out = tmp_path / "forked"
+    proc = run("run", "kpi_objektif_binjai", "--baseline", "status_quo", "--out", str(out),
+               "--fork", *SMALL)
+    assert proc.returncode == 0, proc.stderr
+    for stem in ("ringkasan", "keadilan", "kelompok", "lintasan", "panel_metrik"):
+        name = f"hasil/kpi_objektif_binjai/{stem}.parquet"
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name),
+                                      pd.read_parquet(clean_batch / name), obj=name)

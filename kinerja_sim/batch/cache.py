@@ -54,6 +54,32 @@ def save_baseline(path: str | Path, sim: Simulation, key: dict[str, str],
                                            "tables": dict(tables or {})}, protocol=5))
 
 
+def failed_path(path: str | Path) -> Path:
+    """Sentinel the runner writes when it could not make the baseline (notebooks then stop
+    waiting and simulate it themselves)."""
+    return Path(str(path) + ".gagal")
+
+
+def wait_for_baseline(path: str | Path | None, key: dict[str, str], timeout: float = 3600.0,
+                      poll: float = 0.2) -> tuple[Simulation, dict] | None:
+    """Like :func:`load_baseline`, but wait while the runner is still making the file.
+
+    The runner starts the report notebooks before its baseline is ready, so each notebook
+    simulates its own scenario while the baseline is computed in parallel; it only waits here
+    if it gets to the comparison first. ``None`` when the runner gave up or on time-out.
+    """
+    import time
+
+    if not path:
+        return None
+    end = time.monotonic() + timeout
+    while not Path(path).is_file():
+        if failed_path(path).exists() or time.monotonic() > end:
+            return None
+        time.sleep(poll)
+    return load_baseline(path, key)
+
+
 def load_baseline(path: str | Path | None, key: dict[str, str]
                   ) -> tuple[Simulation, dict] | None:
     """``(simulation, tables)`` if ``path`` holds a baseline for exactly ``key``, else None."""

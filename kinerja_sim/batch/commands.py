@@ -24,8 +24,9 @@ def _common(p: argparse.ArgumentParser, periods: int, replications: int) -> None
     p.add_argument("--timeout", type=float, default=1800.0,
                    help="batas waktu per skenario dalam detik (default 1800)")
     p.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
-    p.add_argument("--no-fork", action="store_true",
-                   help="mulai setiap kernel sebagai proses baru (tanpa templat yang di-fork)")
+    p.add_argument("--fork", action="store_true",
+                   help="fork setiap kernel dari satu proses templat yang sudah mengimpor "
+                        "(eksperimental; default: proses kernel baru, disiapkan lebih dulu)")
 
 
 def register(subparsers) -> list[argparse.ArgumentParser]:
@@ -75,7 +76,7 @@ def cmd_run(args) -> int:
                        periods=args.periods, replications=args.replications, seed=args.seed,
                        profile=args.profile, data=args.data, lang=args.lang,
                        timeout=args.timeout, overrides=overrides, notebook=args.notebook,
-                       progress=not args.no_progress, fork_kernels=not args.no_fork)
+                       progress=not args.no_progress, fork_kernels=args.fork)
     return _finish(result, args.lang)
 
 
@@ -89,5 +90,5 @@ def cmd_demo(args) -> int:
     result = run_batch(scenarios, "status_quo", args.out, jobs=args.jobs, periods=args.periods,
                        replications=args.replications, seed=args.seed, profile="binjai",
                        lang=args.lang, timeout=args.timeout, progress=not args.no_progress,
-                       fork_kernels=not args.no_fork)
+                       fork_kernels=args.fork)
     return _finish(result, args.lang)

@@ -1,4 +1,8 @@
-"""Fresh kernels forked from a pre-imported template process (Linux/macOS).
+"""Fresh kernels forked from a pre-imported template process (opt-in: ``run --fork``).
+
+Measured under heavy load on the shared 2-core machine (docs/performance.md), this was not
+faster than ordinary kernel processes started ahead, so it is not the default; it stays as an
+option for machines where kernel start-up dominates (many small scenarios).
 
 Starting a Python kernel and importing pandas, matplotlib and kinerja_sim costs about 2.5 s of
 CPU per notebook — on two cores, as much as a small scenario's whole simulation. A batch

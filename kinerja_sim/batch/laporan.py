@@ -23,7 +23,7 @@ import pandas as pd
 
 from kinerja_sim import metrics as mt
 from kinerja_sim import outcomes
-from kinerja_sim.batch.cache import baseline_key, load_baseline
+from kinerja_sim.batch.cache import baseline_key, wait_for_baseline
 from kinerja_sim.compare import Comparison, compare
 from kinerja_sim.dynamics import Simulation
 from kinerja_sim.labels import t
@@ -126,7 +126,8 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
 
     ``baseline_cache`` names a file written by the batch runner (:mod:`kinerja_sim.batch.cache`);
     it is used only when its key matches this run exactly, otherwise the baseline is simulated
-    here with identical results. ``overrides`` (``{"raters.leniency_mean": 0}``) apply to both
+    here with identical results. (If the runner is still writing it, this waits for it after
+    simulating the scenario.) ``overrides`` (``{"raters.leniency_mean": 0}``) apply to both
     scenarios, like ``--set``. When ``scenario`` is the baseline itself the report shows the
     baseline alone.
     """
@@ -135,21 +136,23 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
     wf = workforce if workforce is not None else resolve_batch_workforce(base, profile, data)
     seed = base.spec.seed if seed is None else int(seed)
     key = baseline_key(base, seed, wf, periods, replications)
-    cached = load_baseline(baseline_cache, key)
+    same = sc.hash == base.hash
+    # the scenario first: a batch computes the shared baseline meanwhile
+    reforms = [] if same else [simulate(wf, sc, seed=seed, periods=periods,
+                                        replications=replications)]
+    reform_tables = [baseline_tables(s) for s in reforms]
+    cached = wait_for_baseline(baseline_cache, key)
     from_cache = cached is not None
     if cached is None:
         base_sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
         base_tables = baseline_tables(base_sim)
     else:
         base_sim, base_tables = cached
-    same = sc.hash == base.hash
-    reforms = [] if same else [simulate(wf, sc, seed=seed, periods=periods,
-                                        replications=replications)]
     comp = compare(base_sim, reforms)
     sims = comp.simulations
     prov = provenance(sc, seed, wf, baseline=base.name, baseline_hash=base.hash,
                       periods=periods, replications=replications, lang=lang)
-    own = [base_tables, *(baseline_tables(s) for s in reforms)]
+    own = [base_tables, *reform_tables]
     tables = {"ringkasan": comp.headline,
               **{k: pd.concat([o[k] for o in own], ignore_index=True) for k in BASELINE_TABLES},
               "menang_kalah": comp.winners_losers if not same else _empty_winners_losers(),

@@ -192,7 +192,7 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
               timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
               notebook: str | Path | None = None, progress: bool = True,
               kernel_factory: Any = None, report: bool = True,
-              fork_kernels: bool = True) -> BatchResult:
+              fork_kernels: bool = False) -> BatchResult:
     """Run every scenario's report notebook against ``baseline``; see the module docstring."""
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
@@ -259,9 +259,10 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
     pool.start()
     loop = asyncio.get_running_loop()
 
-    def make_baseline() -> str | None:
+    def make_baseline() -> None:
         if cache.load_baseline(cache_file, key) is not None:
-            return str(cache_file)
+            return
+        cache_file.unlink(missing_ok=True)  # a stale file of another key: notebooks must wait
         from kinerja_sim.batch.laporan import baseline_tables
         from kinerja_sim.simulate import simulate
 
@@ -269,9 +270,10 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
             sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
             cache.save_baseline(cache_file, sim, key, baseline_tables(sim))
         except Exception:  # each notebook then meets (and reports) the same problem itself
-            return None
-        return str(cache_file)
+            write_text(cache.failed_path(cache_file), "")
 
+    cache.failed_path(cache_file).unlink(missing_ok=True)
+    # notebooks start at once and wait for the baseline only when they need it
     shared = loop.run_in_executor(None, make_baseline)
     queue = list(todo)
     bar = tqdm(total=len(todo), desc=t("batch.progress", lang), unit="skenario",
@@ -280,9 +282,9 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
     async def worker() -> None:
         while queue:
             job = queue.pop(0)
-            cache_ref = await shared
             try:
-                failure = await run_one(job, source, pool, directory, cache_ref, timeout)
+                failure = await run_one(job, source, pool, directory, str(cache_file),
+                                        timeout)
             except Exception as err:  # a bug or I/O error in one job must not stop the rest
                 failure = Failure(job.name, "-", f"{type(err).__name__}: {err}")
             if failure is None:
@@ -293,7 +295,9 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
 
     try:
         await asyncio.gather(*(worker() for _ in range(max(1, jobs))))
+        await shared
     finally:
+        cache.failed_path(cache_file).unlink(missing_ok=True)
         bar.close()
         await pool.close()
         if server is not None:

@@ -23,6 +23,9 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem;
      border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0; }
 th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; }
+td { white-space: nowrap; }
+tbody th { min-width: 20rem; text-align: left; font-weight: normal; background: #e8edf4;
+           color: #222; position: static; }
 th { background: #1f3b63; color: #fff; position: sticky; top: 0; }
 td:first-child, th:first-child { text-align: left; }
 tr:nth-child(even) td { background: #f5f7fa; }
