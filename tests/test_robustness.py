@@ -154,6 +154,13 @@ def test_verdict_says_share_and_what_it_hangs_on_in_both_languages():
     assert "holds in 83 % of plausible worlds" in rb.verdict(row, "en")
 
 
+def test_verdict_for_a_metric_without_a_better_side_says_where_it_rises():
+    row = next(pd.DataFrame([{"share_better": 0.0, "metric": "allowance.mean_tpp",
+                              "hangs_on": "", "direction": 0}]).itertuples())
+    text = rb.verdict(row, "id")
+    assert "naik dibanding pembanding di 0 % dunia" in text and "bertahan" not in text
+
+
 # ---------------------------------------------------------------- end to end
 
 def test_cli_robustness_writes_verdicts_tornado_and_worlds(tmp_path):

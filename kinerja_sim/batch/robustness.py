@@ -389,6 +389,7 @@ def run_robustness(scenarios: Sequence[str | Path], baseline: str | Path, *,
     split = summary["output"].str.split(SEP, n=1, regex=False)
     summary.insert(0, "scenario", split.str[0])
     summary.insert(1, "metric", split.str[1])
+    summary["direction"] = [outcomes.METRICS[m] for m in summary["metric"]]
     summary["hangs_on"] = [", ".join(hangs_on(tables["morris"], o)) for o in summary["output"]]
     summary["verdict"] = [verdict(row, lang) for row in summary.itertuples()]
     for key in ("morris", "sobol", "tipping", "tornado"):
@@ -422,12 +423,16 @@ def _check_corners(base: Scenario, reforms: list[Scenario], unc: list[Uncertain]
 
 
 def verdict(row, lang: str = "id") -> str:
-    """"This recommendation holds in N % of plausible worlds; it hangs on ..." for one row."""
+    """"This recommendation holds in N % of plausible worlds; it hangs on ..." for one row
+    (for a metric with no better side, such as mean TPP: "rises in N % of worlds")."""
     share = row.share_better
     if not np.isfinite(share):
         return t("robustness.verdict_none", lang)
     pct = int(round(100 * share))
-    key = "robustness.verdict_holds" if share >= 0.5 else "robustness.verdict_fails"
+    if getattr(row, "direction", 1) == 0:  # no better side (e.g. mean TPP): say where it rises
+        key = "robustness.verdict_rises"
+    else:
+        key = "robustness.verdict_holds" if share >= 0.5 else "robustness.verdict_fails"
     text = t(key, lang, metric=t("metric." + row.metric, lang), pct=pct,
              pct_against=100 - pct)
     if row.hangs_on:
