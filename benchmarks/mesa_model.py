@@ -20,9 +20,10 @@ module's :class:`Employee` behaviour unchanged.
   task weights, valence, stacked organisation codes) reuses the engine's own helpers.
 * Replications are stacked exactly as in the engine: the model holds ``replications x n``
   agents, with OPD / unit / rater / rumpun-group codes offset per replication. Every random
-  number comes from the same named streams (``simulate.streams(seed)``) drawn in the same order
-  and shape as the engine draws them, so with the same seed the two implementations see common
-  random numbers and must agree to floating-point rounding. Mesa's own RNG is used only for the
+  number comes from the same named streams
+  (``random_streams.replication_streams(seed, R, ...)``) drawn in the same order and shape
+  as the engine draws them, so with the same seed the two implementations see common random
+  numbers and must agree to floating-point rounding. Mesa's own RNG is used only for the
   (order-irrelevant) ``shuffle_do`` activation order.
 
 Not mirrored (model-level extras the engine does after the last period): the flip-rate
@@ -44,8 +45,9 @@ from kinerja_sim import dynamics as dyn
 from kinerja_sim import indicators as ind
 from kinerja_sim.incentives import task_weights, valence
 from kinerja_sim.measurement import draw_period, rater_index
+from kinerja_sim.random_streams import replication_streams
 from kinerja_sim.scenario import Scenario
-from kinerja_sim.scoring import org_context, score_period, streams
+from kinerja_sim.scoring import org_context, score_period
 from kinerja_sim.workforce.model import Workforce
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -223,11 +225,12 @@ class BehaviourModel(ModelLevelLearning, mesa.Model):
         self.sc, self.p, self.ro, self.cat = sc, sc.behaviour_params, sc.rollout_params, \
             sc.catalogue
         self.coef = ind.arrays(self.cat)
-        self.rng_streams = rng = streams(seed)
         self.swf = dyn._stacked_workforce(wf, R)
         base_org = org_context(wf, sc)
         self.org = dyn._stacked_org(base_org, R)
         idx0, n_raters = rater_index(wf)
+        self.rng_streams = rng = replication_streams(
+            seed, R, {"raters": n_raters, "measurement": n, "behaviour": n})
         self.rater_idx = dyn._tile(idx0, R) + np.repeat(np.arange(R), n) * n_raters
         self.z_len = rng["raters"].standard_normal(R * n_raters)
         self.z_ct = rng["raters"].standard_normal(R * n_raters)

@@ -28,6 +28,17 @@ SCENARIO_SUFFIXES = {".yaml", ".yml"}
 COMMAND_MODULES: tuple[str, ...] = ("kinerja_sim.ui.serve", "kinerja_sim.ui.handout")
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (anything else is a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:20]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kinerja-sim", description=(
         "Simulasi kebijakan penilaian kinerja ASN (Kota Binjai) / "
@@ -58,18 +69,29 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", required=True, help="skenario pembanding, mis. status_quo")
     c.add_argument("--out", default=None, help="FILE.xlsx")
     c.add_argument("--plot", default=None, help="FILE.png: lintasan per triwulan")
-    c.add_argument("--periods", type=int, default=8, help="jumlah triwulan (default 8)")
-    c.add_argument("--replications", type=int, default=20,
+    c.add_argument("--periods", type=positive_int, default=8, help="jumlah triwulan (default 8)")
+    c.add_argument("--replications", type=positive_int, default=20,
                    help="jumlah replikasi untuk interval 90 %% (default 20)")
     c.add_argument("--seed", type=int, default=None, help="default: seed skenario pembanding")
     c.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override untuk semua skenario, mis. raters.leniency_mean=0")
+    m = sub.add_parser("simulate", help="hasil per pegawai satu simulasi sintetis / "
+                                        "per-employee results of one synthetic run")
+    m.add_argument("scenario", help="file skenario YAML atau nama skenario")
+    m.add_argument("--out", required=True, help="FILE.xlsx atau FILE.csv")
+    m.add_argument("--periods", type=positive_int, default=1,
+                   help="triwulan; hasil triwulan terakhir ditulis (default 1)")
+    m.add_argument("--seed", type=int, default=None, help="default: seed skenario")
+    m.add_argument("--profile", default=None, help="profil tenaga kerja (default: dari skenario)")
+    m.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override, mis. raters.leniency_mean=0")
+    m.set_defaults(func=cmd_simulate)
     w.set_defaults(func=cmd_workforce)
     s.set_defaults(func=cmd_score)
     v.set_defaults(func=cmd_validate)
     c.set_defaults(func=cmd_compare)
-    parsers = [w, s, v, c]
+    parsers = [w, s, v, c, m]
     for module in COMMAND_MODULES:
         parsers += import_module(module).register(sub)
     for sp in parsers:  # --lang also accepted after the command
@@ -191,6 +213,21 @@ def cmd_compare(args) -> int:
 
         save_figure(plot_trajectories(comp.simulations, lang=args.lang), args.plot)
         print(t("message.written", args.lang, path=args.plot))
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    """One synthetic run; the last period's per-employee table (pseudonymous ids, ``sim_*``
+    truth columns) is written through the one writer layer."""
+    from kinerja_sim.report import write_sheets
+    from kinerja_sim.scenario import find_scenario, load_scenario, parse_override
+    from kinerja_sim.simulate import simulate
+
+    overrides = dict(parse_override(s) for s in args.set)
+    sc = load_scenario(find_scenario(args.scenario), overrides)
+    sim = simulate(args.profile, sc, seed=args.seed, periods=args.periods)
+    write_sheets(args.out, {"hasil": sim.final})
+    print(t("message.written", args.lang, path=args.out))
     return 0
 
 

@@ -2,9 +2,10 @@
 
 Replications are stacked along the employee axis (OPD, unit and rater codes offset per
 replication), so each period is one vectorised measurement and one scoring call for all
-replications. Random draws come from named streams seeded by (seed, stream), so two scenarios
-run with the same seed share their random numbers (common random numbers) and their
-differences are the policy's, not the dice's.
+replications. Random draws come from named streams seeded by (seed, replication, stream)
+(:mod:`kinerja_sim.random_streams`): two scenarios run with the same seed share their random
+numbers (common random numbers), so their differences are the policy's, not the dice's, and
+replication k is the same whatever the number of replications.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kinerja_sim import raters as rt
 from kinerja_sim import scoring
 from kinerja_sim.incentives import task_weights, valence
 from kinerja_sim.measurement import PeriodTruth, draw_period, rater_index
+from kinerja_sim.random_streams import replication_streams
 from kinerja_sim.scenario import Scenario
 from kinerja_sim.schemes.base import Measurements, OrgContext, SchemeResult
 from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, LATENT_COLUMNS, TaskPlan, Workforce
@@ -86,6 +88,7 @@ def _stacked_org(org: OrgContext, r: int) -> OrgContext:
         rumpun=_tile(org.rumpun, r), rumpun_names=org.rumpun_names,
         is_opd_head=_tile(org.is_opd_head, r), kelas_jabatan=_tile(org.kelas_jabatan, r),
         org_predikat=_tile(org.org_predikat, r),
+        population=np.repeat(np.arange(r), org.opd.size),
     )
 
 
@@ -118,13 +121,13 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
     if not wf.is_synthetic:
         raise ValueError("behaviour over periods needs a synthetic workforce (latent traits)")
     n, R, P = wf.n, replications, periods
-    rng = scoring.streams(seed)
     p, ro, cat = sc.behaviour_params, sc.rollout_params, sc.catalogue
     coef = ind.arrays(cat)
     swf = _stacked_workforce(wf, R)
     base_org = scoring.org_context(wf, sc)
     org = _stacked_org(base_org, R)
     idx0, n_raters = rater_index(wf)
+    rng = replication_streams(seed, R, {"raters": n_raters, "measurement": n, "behaviour": n})
     idx = _tile(idx0, R) + np.repeat(np.arange(R), n) * n_raters
     z_len = rng["raters"].standard_normal(R * n_raters)
     z_ct = rng["raters"].standard_normal(R * n_raters)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kinerja_sim._blocks import row_blocks
 from kinerja_sim.measurement import PeriodTruth
+from kinerja_sim.random_streams import STREAMS, streams  # noqa: F401  (re-exported)
 from kinerja_sim.scenario import Scenario
 from kinerja_sim.schemes import get_scheme, tpp
 from kinerja_sim.schemes.base import (
@@ -21,16 +22,6 @@ from kinerja_sim.schemes.base import (
     SchemeResult,
 )
 from kinerja_sim.workforce.model import EMPLOYEE_COLUMNS, Workforce
-
-#: Independent random streams, so changing one part of a scenario leaves the others' draws alone
-#: (common random numbers across scenarios compared on the same seed).
-STREAMS = ("raters", "measurement", "behaviour")
-
-
-def streams(seed: int, replication: int = 0) -> dict[str, np.random.Generator]:
-    ss = np.random.SeedSequence([seed, replication])
-    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, ss.spawn(len(STREAMS)),
-                                                               strict=True)}
 
 
 def codes_of(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:

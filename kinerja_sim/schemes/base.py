@@ -72,6 +72,11 @@ class OrgContext:
     is_opd_head: np.ndarray  # (n,) bool: head of the OPD (leader-as-employee rule)
     kelas_jabatan: np.ndarray  # (n,) int 1..17, for TPP
     org_predikat: np.ndarray  # (n_opd,) int code into ORG_PREDIKAT (0 worst .. 4 Istimewa)
+    #: (n,) int code of the population each row belongs to, or None for one population. The
+    #: engine stacks replications along the rows; a statistic a scheme takes over "all
+    #: employees" (a z-score) must be taken per population, or replication k would depend on
+    #: the others.
+    population: np.ndarray | None = None
 
     @property
     def structural(self) -> np.ndarray:

@@ -169,9 +169,19 @@ def rating_perilaku(m: Measurements, params: Params) -> np.ndarray:
                            np.full(lvl.shape[0], lvl.shape[1]), pp.majority)
 
 
-def _z(x: np.ndarray) -> np.ndarray:
-    sd = x.std()
-    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+def _z(x: np.ndarray, population: np.ndarray | None = None) -> np.ndarray:
+    """z-score of ``x`` within each population (one population when ``None``).
+
+    Sums run in row order per population (``bincount``), so a population's z-scores are the
+    same bits whether or not other populations are stacked beside it."""
+    if population is None:
+        population = np.zeros(x.shape[0], dtype=np.int64)
+    count = np.bincount(population)
+    mean = np.bincount(population, weights=x) / count
+    dev = x - mean[population]
+    sd = np.sqrt(np.bincount(population, weights=dev * dev) / count)
+    safe = np.where(sd > 0, sd, 1.0)
+    return np.where(sd[population] > 0, dev / safe[population], 0.0)
 
 
 def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
@@ -192,7 +202,9 @@ def score(m: Measurements, org: OrgContext, params: Params) -> SchemeResult:
     capped = np.minimum(cap, params.merit.capaian_cap)  # = capaian(..., cap=capaian_cap)
     cap_mean = masked_mean(np.nan_to_num(capped, copy=False, nan=0.0), act)
     per_mean = np.asarray(m.perilaku, dtype=np.float64).mean(axis=1)
-    merit = params.merit.weight_hasil * _z(cap_mean) + params.merit.weight_perilaku * _z(per_mean)
+    pop = org.population
+    merit = (params.merit.weight_hasil * _z(cap_mean, pop)
+             + params.merit.weight_perilaku * _z(per_mean, pop))
 
     predikat, report = apply_per_opd(raw, merit, org, params.distribution)
     return SchemeResult(

@@ -235,4 +235,4 @@ def _with_observed_period(wf: Workforce, cat: ind.Catalogue,
     idx, n_raters = rater_index(wf)
     raters = rt.draw_raters(n_raters, rp, rng)
     observed, _ = draw_period(wf, cat, rp, raters, idx, rng)
-    return Workforce(wf.employees, wf.plan, observed, wf.source)
+    return Workforce(wf.employees, wf.plan, observed, wf.source, rater_row=wf.rater_row)
