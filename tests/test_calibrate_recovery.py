@@ -114,3 +114,19 @@ def test_predictive_check_reproduces_the_files_summary_statistics():
                - sim["perilaku: mean inter-value correlation"]) < 0.05
     assert abs(real["IKI: share missing"] - sim["IKI: share missing"]) < 0.01
     assert abs(real["predikat: Baik"] - sim["predikat: Baik"]) < 0.05
+
+
+def test_a_written_file_calibrates_exactly_as_the_workforce_it_was_written_from(tmp_path):
+    """Recovery on files, not just objects: writing the observed workforce in the real-file
+    schema and loading it back gives the same estimates (the file carries all it needs)."""
+    from kinerja_sim.workforce import export_workforce, load_workforce
+
+    sc = load_scenario("status_quo", SETTINGS)
+    wf, _ = observed_file("binjai", sc, seed=101, n=2500)
+    path = export_workforce(wf, tmp_path / "pegawai.csv")
+    loaded = load_workforce(path, salt="uji")
+    a = {e.key: e.value for e in calibrate(wf, ppc=False).estimates}
+    b = {e.key: e.value for e in calibrate(loaded, ppc=False).estimates}
+    assert a.keys() == b.keys() and len(a) >= 7
+    for k in a:
+        assert np.isclose(a[k], b[k], rtol=1e-9, atol=1e-12), k

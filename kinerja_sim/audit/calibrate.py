@@ -37,7 +37,6 @@ from scipy import optimize, stats
 from kinerja_sim import raters as rt
 from kinerja_sim.audit.common import param, slots
 from kinerja_sim.audit.curve import scored
-from kinerja_sim.measurement import rater_index
 from kinerja_sim.provenance import workforce_hash
 from kinerja_sim.scenario import Scenario, find_scenario, load_scenario
 from kinerja_sim.workforce.model import TaskPlan, Workforce
@@ -183,15 +182,17 @@ class _RatingSimulator:
 
     def __init__(self, wf: Workforce, rp: rt.RaterParams, seed: int, copies: int):
         self.rp = rp
-        self.idx, self.n_raters = rater_index(wf)
+        # raters coded by first appearance of their id: the same codes (hence the same
+        # random numbers) for a workforce in memory and for the file written from it
+        self.codes, uniq = pd.factorize(wf.employees["rater_id"].astype(str))
+        self.J = len(uniq)
+        self.idx, self.n_raters = self.codes.astype(np.int64), self.J
         self.copies = []
         for s in range(copies):
             lat = with_latent(_strip_latent(wf), seed=seed + s)
             T = rt.true_behaviour(lat.latent("ability"), lat.latent("effort"),
                                   lat.latent("psm"), rp)
             self.copies.append((T, seed + 1000 + s))
-        self.codes, uniq = pd.factorize(wf.employees["rater_id"].astype(str))
-        self.J = len(uniq)
 
     def params(self, theta: np.ndarray) -> rt.RaterParams:
         return self.rp.model_copy(update=dict(zip(RATER_KEYS, map(float, theta), strict=True)))
