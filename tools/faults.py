@@ -126,8 +126,8 @@ def run_guards(dest: Path, guards: tuple[str, ...]) -> tuple[int, list[str], str
     if not Path(which).resolve().is_relative_to(dest.resolve()):
         raise SystemExit(f"the copy's package is not the one imported ({which})")
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-rf", *guards], cwd=dest, capture_output=True, text=True)
-    failed = re.findall(r"^FAILED (\S+)", proc.stdout, flags=re.M)
+                           "-rfE", *guards], cwd=dest, capture_output=True, text=True)
+    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, flags=re.M)
     summary = (proc.stdout.strip().splitlines() or [""])[-1]
     return proc.returncode, failed, summary
 
