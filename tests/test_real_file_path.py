@@ -11,7 +11,9 @@ result that belongs to another row cannot pass.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import math
 import subprocess
 import sys
@@ -205,17 +207,29 @@ def _cell(column: str, value: str):
             return value
 
 
-def _score(files, which: str, *extra: str) -> tuple[pd.DataFrame, str]:
+def _score(files, which: str, *extra: str, process: bool = False) -> tuple[pd.DataFrame, str]:
+    """``kinerja-sim score`` on one file: as a process, or through ``main()`` in-process (the
+    code path the command wraps as ``sys.exit(main())``; a process start costs seconds on a
+    busy machine, so only the CSV goes through a real process)."""
+    from kinerja_sim.cli import main
+
     out = files["tmp"] / f"hasil_{which}.xlsx"
-    proc = run_cli("score", str(files[which]), "--scenario", str(files["scenario"]), "--out",
-                   str(out), "--salt", SALT, *extra)
+    args = ["score", str(files[which]), "--scenario", str(files["scenario"]), "--out",
+            str(out), "--salt", SALT, *extra]
+    if process:
+        stdout = run_cli(*args).stdout
+    else:
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            assert main(args) == 0
+        stdout = buf.getvalue()
     hasil = pd.read_excel(out, sheet_name="hasil")
-    return hasil.set_index("employee_id"), proc.stdout
+    return hasil.set_index("employee_id"), stdout
 
 
 @pytest.fixture(scope="module")
 def results(files):
-    return {"csv": _score(files, "csv"), "xlsx": _score(files, "xlsx"),
+    return {"csv": _score(files, "csv", process=True), "xlsx": _score(files, "xlsx"),
             "second": _score(files, "second", "--sheet", "Data Pegawai")}
 
 
