@@ -286,7 +286,8 @@ def find_scenario(name_or_path: str | Path) -> Path:
 
 
 def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = None, *,
-                  workforce: Any = None) -> Scenario:
+                  workforce: Any = None, inert: Literal["error", "allow"] = "error"
+                  ) -> Scenario:
     """Load, inherit, override and validate a scenario; raise one InputError with all problems.
 
     Validation equals running: besides the schema and the parameter domains, every OPD,
@@ -294,6 +295,11 @@ def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = 
     :class:`~kinerja_sim.workforce.Workforce` or a profile name; default: the profile the
     scenario's ``workforce:`` block names), and every setting that a run would not read is an
     error saying why (:mod:`kinerja_sim.scenario_checks`).
+
+    ``inert="allow"`` skips only that last check, for callers that apply one override to
+    several scenarios on purpose (a sweep's or robustness analysis's "world" settings, inert in
+    some of them, such as rater-training factors in a scenario without training) or that ship
+    an already-validated scenario as a full mapping with every default spelt out.
     """
     problems: list[Problem] = []
     if isinstance(source, dict):
@@ -330,7 +336,7 @@ def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = 
     sc = _validate(data, file, problems)
     from kinerja_sim.scenario_checks import scenario_problems
 
-    found = scenario_problems(sc, data, workforce)
+    found = scenario_problems(sc, data, workforce, inert=inert == "error")
     if found:
         raise InputError(found)
     return sc

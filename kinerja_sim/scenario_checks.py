@@ -108,8 +108,10 @@ def suggest(name: object, candidates) -> str:
 # ------------------------------------------------------------------ entry point
 
 
-def scenario_problems(sc: Any, data: dict, workforce: Any = None) -> list[Problem]:
-    """Every name and effect problem of a validated scenario (empty list: it runs as written).
+def scenario_problems(sc: Any, data: dict, workforce: Any = None, *, inert: bool = True
+                      ) -> list[Problem]:
+    """Every name and effect problem of a validated scenario (empty list: it runs as written);
+    ``inert=False`` leaves out the settings that would have no effect.
 
     ``data`` is the scenario as written (after ``extends:`` and overrides, before defaults),
     ``workforce`` a Workforce, a profile name, or None for the scenario's own profile.
@@ -120,7 +122,8 @@ def scenario_problems(sc: Any, data: dict, workforce: Any = None) -> list[Proble
     except InputError as err:
         return [Problem(file, "workforce.profile", p.message, expected=p.expected)
                 for p in err.problems]
-    return domain_problems(sc) + name_problems(sc, names) + inert_problems(sc, data, names)
+    found = domain_problems(sc) + name_problems(sc, names)
+    return found + inert_problems(sc, data, names) if inert else found
 
 
 def domain_problems(sc: Any) -> list[Problem]:

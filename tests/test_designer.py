@@ -158,17 +158,19 @@ def test_a_weight_change_in_an_unlisted_rumpun_writes_its_whole_set(small_workfo
     written = {p[-1]: v for p, v in st.changes().items() if p[:-2] == ds.WEIGHTS}
     assert written == {"ketepatan_laporan": 3.0}  # kesehatan is listed in the preset
     # a preset whose by_rumpun omits a rumpun: that rumpun's weights come from `default`
+    # (ketepatan_laporan: held in every rumpun, so `default` still acts once kesehatan is
+    # written out on its own)
     base = tmp_path / "partial.yaml"
     base.write_text("extends: {}\nname: partial\nscheme:\n  name: weighted_kpi\n"
-                    "  params: {{indicator_weights: {{default: {{ikm: 2.0}}}}}}\n"
+                    "  params: {{indicator_weights: {{default: {{ketepatan_laporan: 2.0}}}}}}\n"
                     .format(SCENARIO_DIR / "status_quo.yaml"), encoding="utf-8")
     app.preset_file.value = str(base)
     app.preset_file_button.click()
     assert app.message.value == "", app.message.value
     app.weight_sliders[("kesehatan", "vaksinasi")].value = 4.0
     kes = {p[-1]: v for p, v in app.state.changes().items() if p[-2] == "kesehatan"}
-    assert kes == {"vaksinasi": 4.0, "ikm": 2.0, "realisasi_program_unit": 1.0,
-                   "ketepatan_laporan": 1.0}
+    assert kes == {"vaksinasi": 4.0, "ikm": 1.0, "realisasi_program_unit": 1.0,
+                   "ketepatan_laporan": 2.0}
     out = tmp_path / "from_partial.yaml"
     app.save_path.value = str(out)
     app.save_button.click()

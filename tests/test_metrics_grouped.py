@@ -56,14 +56,16 @@ def test_parity_gap_on_merit_for_a_scheme_without_score(pair):
     np.testing.assert_allclose(gap, per["fairness.parity_gap.gender"][0, -1], rtol=1e-9)
 
 
-def test_small_groups_are_suppressed_not_dropped():
-    emp = pd.DataFrame({"g": ["a"] * 12 + ["b"] * 3})
+def test_small_groups_are_suppressed_with_a_complement_not_dropped():
+    # b (3) is under 10; hiding it alone would leave it derivable from the total, so the next
+    # smallest group (a, 12) is hidden too; c (20) is shown
+    emp = pd.DataFrame({"g": ["a"] * 12 + ["b"] * 3 + ["c"] * 20})
     idx = GroupIndex(emp, ["g"])
-    rates = idx.selection_rates(np.r_[np.full(12, 4), np.full(3, 4)], "g")
-    assert list(rates["group"]) == ["a", "b"]
-    assert rates["suppressed"].tolist() == [False, True]
-    assert np.isnan(rates["rate"].iloc[1])
-    assert np.isnan(idx.four_fifths_ratio(np.full(15, 4), "g"))  # one group left
+    rates = idx.selection_rates(np.full(35, 4), "g")
+    assert list(rates["group"]) == ["a", "b", "c"]
+    assert rates["suppressed"].tolist() == [True, True, False]
+    assert rates["rate"].isna().tolist() == [True, True, False]
+    assert np.isnan(idx.four_fifths_ratio(np.full(35, 4), "g"))  # one group left
 
 
 def test_wrong_length_is_an_error():

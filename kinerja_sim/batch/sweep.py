@@ -235,13 +235,15 @@ def scenario_mapping(sc: Scenario) -> dict:
     return sc.spec.model_dump(mode="json")
 
 
-def check_points(base: dict, pts: Sequence[dict[str, Any]], file: str, section: str
-                 ) -> list[Problem]:
-    """Validate ``base`` with every point's overrides; problems carry the spec's key paths."""
+def check_points(base: str | Path | dict, pts: Sequence[dict[str, Any]], file: str,
+                 section: str, *, inert: Literal["error", "allow"] = "error") -> list[Problem]:
+    """Validate ``base`` (the reform as written) with every point's overrides; by default a
+    point that would have no effect is a problem too (a sweep over an inert setting is a
+    silent no-op). Problems carry the spec's key paths."""
     problems: dict[str, Problem] = {}
     for i, point in enumerate(pts):
         try:
-            load_scenario(base, point)
+            load_scenario(base, point, inert=inert)
         except InputError as err:
             for p in err.problems:
                 path = next((k for k in point if p.location.startswith(k)), None)
@@ -286,7 +288,10 @@ def _baseline_metrics(wf, task: Task) -> dict[str, np.ndarray]:
     if key in _BASELINES:
         _BASELINES.move_to_end(key)
         return _BASELINES[key]
-    per = _final_metrics(wf, load_scenario(task.baseline, task.baseline_overrides), task)
+    # tasks ship validated scenarios as full mappings (every default spelt out): only the
+    # plan checks effects
+    per = _final_metrics(wf, load_scenario(task.baseline, task.baseline_overrides,
+                                           inert="allow"), task)
     _BASELINES[key] = per
     while len(_BASELINES) > _BASELINE_CACHE_SIZE:
         _BASELINES.popitem(last=False)
@@ -300,7 +305,7 @@ def evaluate(task: Task) -> dict[str, Any]:
     base = _baseline_metrics(wf, task)
     rows = []
     for raw, overrides in task.reforms:
-        ref = _final_metrics(wf, load_scenario(raw, overrides), task)
+        ref = _final_metrics(wf, load_scenario(raw, overrides, inert="allow"), task)
         row = {}
         for key in outcomes.METRICS:
             v, d = mt.summarize(ref[key]), mt.summarize(ref[key] - base[key])
@@ -426,15 +431,18 @@ class Plan:
 def plan_sweep(source: str | Path | dict) -> Plan:
     """Read and validate a spec, resolve its scenarios, validate every point, build the tasks."""
     spec, folder, file = read_spec(source)
-    reform = load_scenario(resolve_reference(spec.scenario, folder), spec.world or None)
-    baseline = load_scenario(resolve_reference(spec.baseline, folder), spec.world or None)
+    # "world" settings apply to baseline and reform alike and may be inert in one of them
+    reform = load_scenario(resolve_reference(spec.scenario, folder), spec.world or None,
+                           inert="allow")
+    baseline = load_scenario(resolve_reference(spec.baseline, folder), spec.world or None,
+                             inert="allow")
     wspec = baseline.spec.workforce
     wkey = WorkforceKey(spec.profile or wspec.profile, wspec.seed,
                         spec.n if spec.n is not None else wspec.n)
     seed = baseline.spec.seed if spec.seed is None else spec.seed
     pts = points(spec)
     reform_raw, base_raw = scenario_mapping(reform), scenario_mapping(baseline)
-    problems = check_points(reform_raw, pts, file, "parameters")
+    problems = check_points(resolve_reference(spec.scenario, folder), pts, file, "parameters")
     if problems:
         raise InputError(problems)
     tasks = [Task(i, base_raw, {}, ((reform_raw, p),), seed, spec.periods, spec.replications,

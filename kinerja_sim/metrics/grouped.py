@@ -8,7 +8,9 @@ once and then answers with ``np.bincount`` over integer codes. The figures are t
 definitions as the engine's (tests/test_metrics_grouped.py checks them against ``compare`` and
 ``outcomes``): winners and losers share up/down and mean TPP change per group; the four-fifths
 ratio on the top predikat; the conditional-parity gap of standardised scores given true
-contribution. Cells with fewer than ``min_group_size`` employees are suppressed, as everywhere.
+contribution. Cells with fewer than ``min_group_size`` employees are suppressed, with the same
+complementary suppression as everywhere (:mod:`kinerja_sim.metrics.disclosure`), and gaps and
+ratios use only the groups a table may show.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from kinerja_sim.metrics.disclosure import suppression_pattern
 from kinerja_sim.metrics.fairness import score_residuals
 from kinerja_sim.metrics.intervals import metrics_param
 
@@ -49,6 +52,10 @@ class GroupIndex:
             codes, names = pd.factorize(employees[dim].astype(str), sort=True)
             self.codes[dim] = codes.astype(np.int64)
             self.names[dim] = tuple(str(x) for x in names)
+        #: per dimension: "" (shown), "primary" or "complementary" for each group
+        self.suppression = {dim: suppression_pattern(
+            np.bincount(self.codes[dim], minlength=len(self.names[dim])), self.min_n)
+            for dim in self.dimensions}
 
     def _check(self, *arrays: np.ndarray) -> None:
         for a in arrays:
@@ -77,23 +84,26 @@ class GroupIndex:
         d = a - b
         up, down, tpp = (d > 0).astype(float), (d < 0).astype(float), at - bt
         parts: dict[str, list] = {c: [] for c in ("dimension", "group", "n", "share_up",
-                                                  "share_down", "mean_tpp_change")}
+                                                  "share_down", "mean_tpp_change",
+                                                  "suppression")}
         for dim in self.dimensions:
             codes, k = self.codes[dim], len(self.names[dim])
             n = np.bincount(codes, minlength=k)
             parts["dimension"].append(np.full(k, dim, dtype=object))
             parts["group"].append(np.array(self.names[dim], dtype=object))
             parts["n"].append(n)
+            parts["suppression"].append(self.suppression[dim])
             with np.errstate(divide="ignore", invalid="ignore"):
                 for name, v in (("share_up", up), ("share_down", down),
                                 ("mean_tpp_change", tpp)):
                     parts[name].append(np.bincount(codes, weights=v, minlength=k) / n)
         cols = {c: np.concatenate(v) for c, v in parts.items()}
-        sup = cols["n"] < self.min_n
+        kind = cols.pop("suppression")
+        sup = kind != ""
         for c in ("share_up", "share_down", "mean_tpp_change"):
             cols[c] = np.where(sup, np.nan, cols[c])
         # one frame built once (not one per dimension + concat): this runs per slider move
-        return pd.DataFrame({**cols, "suppressed": sup})
+        return pd.DataFrame({**cols, "suppressed": sup, "suppression": kind})
 
     def _rates(self, predikat: ArrayLike, dim: str, top: int) -> tuple[np.ndarray, np.ndarray]:
         p = np.asarray(predikat, dtype=np.float64)
@@ -104,7 +114,7 @@ class GroupIndex:
     def selection_rates(self, predikat: ArrayLike, dim: str, top: int = 4) -> pd.DataFrame:
         """Share at predikat ``top`` per group: ``group, n, rate, suppressed``."""
         n, rate = self._rates(predikat, dim, top)
-        sup = n < self.min_n
+        sup = self.suppression[dim] != ""
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "rate": np.where(sup, np.nan, rate), "suppressed": sup})
 
@@ -112,7 +122,7 @@ class GroupIndex:
         """Lowest over highest top-predikat rate among unsuppressed groups (NaN if < 2 groups
         or nobody at ``top``), as :func:`kinerja_sim.metrics.four_fifths_ratio`."""
         n, rate = self._rates(predikat, dim, top)
-        kept = rate[n >= self.min_n]
+        kept = rate[(self.suppression[dim] == "") & (n > 0)]
         if kept.size < 2 or kept.max() == 0:
             return float("nan")
         return float(kept.min() / kept.max())
@@ -127,7 +137,7 @@ class GroupIndex:
         """Mean residual of the standardised score given truth per group:
         ``group, n, mean_residual, suppressed`` (as :func:`metrics.conditional_parity`)."""
         n, mean = self._means(self.residuals(score, truth), dim)
-        sup = n < self.min_n
+        sup = (self.suppression[dim] != "") | (n < self.min_n)
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "mean_residual": np.where(sup, np.nan, mean), "suppressed": sup})
 
@@ -138,5 +148,5 @@ class GroupIndex:
         ``residuals`` (from :meth:`residuals`) to skip refitting for each dimension."""
         res = self.residuals(score, truth) if residuals is None else residuals
         n, mean = self._means(res, dim)
-        kept = mean[n >= self.min_n]
+        kept = mean[(self.suppression[dim] == "") & (n >= self.min_n)]
         return float(kept.max() - kept.min()) if kept.size > 1 else float("nan")
