@@ -171,17 +171,23 @@ def _wait_for(predicate, timeout=900.0, what="condition", proc=None):
 
 
 def test_failing_scenario_and_killed_kernel_do_not_stop_the_others(tmp_path):
+    # A scenario that raises inside its notebook. Validation now catches a bad scenario before
+    # anything runs (one message for the whole batch), so the file is valid when the batch is
+    # planned and broken (an OPD that does not exist) before its own notebook starts: it is
+    # last of four with two workers, and it is rewritten while the first one is running.
     bad = tmp_path / "gagal.yaml"
-    bad.write_text(f"extends: {ROOT / 'scenarios' / 'kpi_objektif_binjai.yaml'}\n"
-                   "name: gagal_opd\norganisation:\n  by_opd: {\"Dinas Fiktif\": \"Baik\"}\n")
+    head = f"extends: {ROOT / 'scenarios' / 'permenpanrb_6_2022_kurva.yaml'}\nname: gagal_opd\n"
+    bad.write_text(head + "organisation:\n  by_opd: {\"Dinas Kesehatan\": \"Baik\"}\n")
     out = tmp_path / "b"
-    names = ["kpi_objektif_binjai", str(bad), "pp46_2011", "permenpanrb_6_2022_kurva"]
+    names = ["kpi_objektif_binjai", "pp46_2011", "permenpanrb_6_2022_kurva", str(bad)]
     proc = kinerja("run", *names, "--baseline", "status_quo", "--out", str(out), "--jobs", "2",
                    "--periods", "2", "--replications", "3", "--set", "workforce.n=600",
                    "--no-progress")
     running = out / ".batch" / "berjalan" / "kpi_objektif_binjai.json"
     info = _wait_for(lambda: running.is_file() and json.loads(running.read_text()),
                      what="kpi_objektif_binjai to start", proc=proc)
+    assert not (out / ".batch" / "berjalan" / "gagal_opd.json").exists()
+    bad.write_text(head + "organisation:\n  by_opd: {\"Dinas Fiktif\": \"Baik\"}\n")
     os.kill(info["kernel_pid"], signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=600)
     assert proc.returncode != 0
