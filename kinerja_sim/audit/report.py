@@ -7,9 +7,7 @@ the one writer layer (:mod:`kinerja_sim.report.files`).
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +16,7 @@ import pandas as pd
 from kinerja_sim.audit.core import AuditResult
 from kinerja_sim.labels import t
 from kinerja_sim.metrics import metrics_param
-from kinerja_sim.report.files import write_sheets, write_text
+from kinerja_sim.report.files import figure_png, frame_html, png_data_uri, write_sheets, write_text
 
 
 def flag_messages(res: AuditResult, lang: str = "id") -> pd.DataFrame:
@@ -78,12 +76,11 @@ def suppressed_tables(res: AuditResult, lang: str = "id") -> dict[str, pd.DataFr
 
 
 def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    png = figure_png(fig, dpi=90, bbox_inches="tight")
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return png_data_uri(png)
 
 
 def _figures(res: AuditResult, lang: str) -> list[tuple[str, str]]:
@@ -126,7 +123,7 @@ def render_html(res: AuditResult, lang: str, provenance: dict[str, str]) -> str:
              "padding:2px 4px}</style></head><body>",
              f"<h1>{esc(t('audit.title', lang))}</h1><p>{esc(t('audit.intro', lang))}</p>",
              f"<h2>{esc(t('audit.summary', lang))}</h2>",
-             localised(tables["ringkasan"], lang).to_html(index=False, escape=True, na_rep="-"),
+             frame_html(localised(tables["ringkasan"], lang)),
              f"<h2>{esc(t('audit.flags', lang))} ({len(fl)})</h2>"]
     if len(fl):
         parts.append("<ul>" + "".join(f"<li>{esc(m)}</li>" for m in fl["message"]) + "</ul>")
@@ -134,13 +131,13 @@ def render_html(res: AuditResult, lang: str, provenance: dict[str, str]) -> str:
         parts.append(f"<p>{esc(t('audit.no_flags', lang))}</p>")
     for title, png in _figures(res, lang):
         parts.append(f"<h3>{esc(title)}</h3><img alt='{esc(title)}' "
-                     f"src='data:image/png;base64,{png}'>")
+                     f"src='{png}'>")
     for key, sheet in (("quality_opd", "mutu_opd"), ("quality_indicator", "mutu_indikator"),
                        ("behaviour_opd", "perilaku_opd"), ("curve", "kurva"),
                        ("raters", "penilai")):
         parts.append(f"<h2>{esc(t('audit.' + key, lang))}</h2>")
-        parts.append(localised(tables[sheet], lang).to_html(
-            index=False, escape=True, na_rep="-", float_format=lambda v: f"{v:.3g}"))
+        parts.append(frame_html(localised(tables[sheet], lang),
+                                float_format=lambda v: f"{v:.3g}"))
     parts.append(f"<h2>{esc(t('audit.provenance', lang))}</h2><table>")
     parts += [f"<tr><td>{esc(str(k))}</td><td>{esc(str(v))}</td></tr>"
               for k, v in provenance.items()]

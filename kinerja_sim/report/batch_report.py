@@ -9,7 +9,6 @@ the same random numbers). Group cells with fewer than 10 employees arrive suppre
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from kinerja_sim.labels import t
 from kinerja_sim.report import figures
 from kinerja_sim.report import html as h
 from kinerja_sim.report.comparison import DEFAULT_TRAJECTORIES, headline_text
-from kinerja_sim.report.files import write_bytes, write_sheets, write_text
+from kinerja_sim.report.files import figure_png, write_bytes, write_sheets, write_text
 
 #: Tables every scenario writes (file stems under ``hasil/<scenario>/``).
 TABLES = ("ringkasan", "predikat", "keadilan", "menang_kalah", "kelompok", "lintasan")
@@ -68,9 +67,7 @@ class Batch:
         raise KeyError(name)
 
     def png(self, name: str, lang: str = "id") -> bytes:
-        buf = io.BytesIO()
-        self.figure(name, lang).savefig(buf, format="png", dpi=100)
-        return buf.getvalue()
+        return figure_png(self.figure(name, lang), dpi=100)
 
     def show(self, name: str, lang: str = "id"):
         from IPython.display import Image

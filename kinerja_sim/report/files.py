@@ -347,3 +347,31 @@ def save_figure(fig, path: str | Path, dpi: int = 110) -> Path:
 def is_inert(value: object) -> bool:
     """True when a written cell value cannot run as a formula (used by tests and scans)."""
     return not (isinstance(value, str) and needs_quote(value))
+
+
+# -- figures and tables embedded in HTML ------------------------------------------------------
+
+def figure_png(fig, dpi: int = 110, **savefig_kwargs: Any) -> bytes:
+    """A matplotlib figure as PNG bytes, for embedding (the one place figures are rendered to
+    memory, so every report embeds them the same way)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, **savefig_kwargs)
+    return buf.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """PNG bytes as a ``data:`` URI: a page that embeds its figures needs no other file."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def frame_html(df: pd.DataFrame, *, index: bool = False, na_rep: str = "-",
+               float_format: Callable[[float], str] | None = None, **kwargs: Any) -> Markup:
+    """``df`` as an HTML table through pandas, with escaping forced on (no keyword can turn it
+    off), for reports that want pandas' number formatting."""
+    kwargs.pop("escape", None)
+    return Markup(df.to_html(index=index, escape=True, na_rep=na_rep,
+                             float_format=float_format, **kwargs))

@@ -9,12 +9,13 @@ a scenario named ``<script>`` shows as text.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 import pandas as pd
+
+from kinerja_sim.report.files import frame_html, png_data_uri
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -44,7 +45,7 @@ def esc(text: object) -> str:
 
 def data_uri(png: bytes) -> str:
     """PNG bytes as a ``data:`` URI (nothing to fetch)."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return png_data_uri(png)
 
 
 def figure(png: bytes, alt: str) -> str:
@@ -53,8 +54,7 @@ def figure(png: bytes, alt: str) -> str:
 
 def table(df: pd.DataFrame, index: bool = True, float_format: str = "{:,.3f}") -> str:
     """A DataFrame as an HTML table; every cell and header escaped."""
-    body = df.to_html(index=index, escape=True, border=0, na_rep="-",
-                      float_format=float_format.format)
+    body = frame_html(df, index=index, border=0, na_rep="-", float_format=float_format.format)
     return f'<div class="scroll">{body}</div>'
 
 

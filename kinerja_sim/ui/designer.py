@@ -460,7 +460,7 @@ class DesignerApp(w.VBox):
             raise ValueError(self._t("bad_name", name=name))
         path = Path(self.save_path.value.strip() or self.save_dir / f"{name}.yaml")
         self.state.name = name
-        self.state.save(path, name, self.lang)
+        self.state.save_yaml(path, name, self.lang)
         check = load_scenario(path)  # the file must load back to the candidate shown
         if check.hash != self.state.candidate().hash:
             raise RuntimeError(self._t("save_mismatch", path=str(path)))

@@ -382,7 +382,8 @@ class DesignState:
         header = "# " + t("designer.saved_header", lang, preset=self.preset.name) + "\n"
         return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
-    def save(self, path: str | Path, name: str | None = None, lang: str = "id") -> Path:
+    def save_yaml(self, path: str | Path, name: str | None = None, lang: str = "id"
+                  ) -> Path:
         """Write the candidate as a scenario file; it loads back to the candidate's hash."""
         text = self.yaml_text(path, name, lang)
         return write_text(path, text)

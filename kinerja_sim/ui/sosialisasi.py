@@ -11,9 +11,7 @@ strings the same sections into one printable file.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from functools import lru_cache
 
 import numpy as np
@@ -21,12 +19,13 @@ import numpy as np
 from kinerja_sim.indicators import default_catalogue
 from kinerja_sim.labels import t
 from kinerja_sim.params import load_yaml
+from kinerja_sim.report.files import figure_png, png_data_uri
 from kinerja_sim.schemes import permenpanrb_6_2022 as p6
 from kinerja_sim.schemes.base import ORG_PREDIKAT
 from kinerja_sim.schemes.distribution import LABELS, DistributionParams, apply_distribution
 
 __all__ = ["SECTIONS", "section_html", "show", "rules_text", "curve_example", "curve_figure",
-           "figure_png", "CONTENT_CSS"]
+           "figure_data_uri", "CONTENT_CSS"]
 
 #: Section keys in the order of a session.
 SECTIONS = ("intro", "measure", "data", "matrix", "curve", "faq")
@@ -127,11 +126,9 @@ def curve_figure(lang: str = "id"):
     return fig
 
 
-def figure_png(fig) -> str:
+def figure_data_uri(fig) -> str:
     """A figure as a ``data:`` URI (embedded, so the page and the handout need no file)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return png_data_uri(figure_png(fig, dpi=110))
 
 
 def _measure_table(lang: str) -> str:
@@ -185,7 +182,7 @@ def section_html(key: str, lang: str = "id", *, embed_figures: bool = True) -> s
                 + f"<p>{_e(t('sosialisasi.curve.rules_caption', lang))}</p><ul>{rules}</ul>"
                 + _p("curve.example", lang, n=int(ex["before"].sum()), before=before))
         if embed_figures:
-            body += f"<img alt='curve' src='{figure_png(curve_figure(lang))}'/>"
+            body += f"<img alt='curve' src='{figure_data_uri(curve_figure(lang))}'/>"
         return body
     if key == "faq":
         items = "".join(f"<div class='faq-q'>{_e(t(f'sosialisasi.faq.q{i}', lang))}</div>"
