@@ -36,6 +36,7 @@ def tmp(tmp_path_factory):
     (d / "rusak.csv").write_text("nip,opd\n123,Dinas\n", encoding="utf-8")
     (d / "rusak.yaml").write_text("name: x\nscheme: {name: tidak_ada}\n", encoding="utf-8")
     (d / "catatan.txt").write_text("bukan data\n", encoding="utf-8")
+    (d / "sweep_rusak.yaml").write_text("scenario: tidak_ada\n", encoding="utf-8")
     return d
 
 
@@ -47,12 +48,29 @@ SUCCESS = {
     "validate": ["validate", "{tmp}/pegawai.csv", "scenarios/status_quo.yaml"],
     "compare": ["compare", "permenpanrb_6_2022_kurva", "--baseline", "status_quo",
                 "--periods", "1", "--replications", "2", *SMALL, "--out", "{tmp}/banding.xlsx"],
+    "simulate": ["simulate", "status_quo", *SMALL, "--out", "{tmp}/simulasi.csv"],
+    "run": ["run", "pp46_2011", "--baseline", "status_quo", "--out", "{tmp}/batch",
+            "--periods", "1", "--replications", "2", *SMALL, "--no-progress"],
+    "demo": ["demo", "--out", "{tmp}/demo", "--periods", "1", "--replications", "2",
+             "--no-progress"],
+    "handout": ["handout", "--out", "{tmp}/handout.html"],
+    "audit": ["audit", "{tmp}/pegawai.csv", "--out", "{tmp}/audit", "--salt", "s"],
+    "calibrate": ["calibrate", "{tmp}/pegawai.csv", "--out", "{tmp}/kalibrasi.yaml",
+                  "--salt", "s"],
+}
+#: Commands whose success is a long-running process or a study, asserted by the named test
+#: (the listing test checks that test exists) instead of a second run here.
+SUCCESS_ELSEWHERE = {
+    "serve": ("tests/test_browser_sosialisasi.py", "def test_"),
+    "sweep": ("tests/test_sweep.py", "def test_cli_sweep_writes_the_table_and_bad_spec_exits_1"),
+    "robustness": ("tests/test_robustness.py",
+                   "def test_cli_robustness_writes_verdicts_tornado_and_worlds"),
 }
 INPUT_ERRORS = {
     "workforce": [
         ["workforce", "--profile", "mars", "--out", "{tmp}/w.xlsx"],  # unknown profile
         ["workforce", "--n", "50", "--out", "{tmp}/w.txt"],  # unsupported output type
-        ["workforce", "--n", "50", "--out", "{tmp}/tidak/ada/w.csv"],  # no such folder
+        ["workforce", "--n", "50", "--out", "{tmp}/catatan.txt/w.csv"],  # a file, not a folder
     ],
     "score": [
         ["score", "{tmp}/tidak_ada.csv", "--scenario", "status_quo", "--out", "{tmp}/h.xlsx"],
@@ -76,6 +94,15 @@ INPUT_ERRORS = {
         ["compare", "status_quo", "--baseline", "status_quo", "--periods", "1",
          "--replications", "1", "--out", "{tmp}/banding.csv"],
     ],
+    "simulate": [["simulate", "tidak_ada", "--out", "{tmp}/s.csv"]],
+    "run": [["run", "tidak_ada", "--baseline", "status_quo", "--out", "{tmp}/b2"]],
+    "demo": [["demo", "--out", "{tmp}/catatan.txt/demo"]],
+    "sweep": [["sweep", "{tmp}/sweep_rusak.yaml"]],
+    "robustness": [["robustness", "tidak_ada", "--baseline", "status_quo"]],
+    "serve": [["serve", "tidak_ada"], ["serve", "sosialisasi", "--notebooks", "{tmp}/tidak_ada"]],
+    "handout": [["handout", "--out", "{tmp}/catatan.txt/h.html"]],
+    "audit": [["audit", "{tmp}/tidak_ada.csv", "--out", "{tmp}/a"]],
+    "calibrate": [["calibrate", "{tmp}/tidak_ada.csv", "--out", "{tmp}/k.yaml"]],
 }
 USAGE_ERRORS = {
     "workforce": [["workforce"], ["workforce", "--out", "{tmp}/w.csv", "--n", "0"],
@@ -88,6 +115,15 @@ USAGE_ERRORS = {
     "compare": [["compare", "status_quo"],
                 ["compare", "status_quo", "--baseline", "status_quo", "--periods", "0"],
                 ["compare", "status_quo", "--baseline", "status_quo", "--replications", "-1"]],
+    "simulate": [["simulate", "--out", "{tmp}/s.csv"]],
+    "run": [["run", "pp46_2011", "--out", "{tmp}/b"]],
+    "demo": [["demo", "--jobs", "dua"]],
+    "sweep": [["sweep"]],
+    "robustness": [["robustness", "kpi_objektif_binjai"]],
+    "serve": [["serve"]],
+    "handout": [["handout"]],
+    "audit": [["audit", "{tmp}/pegawai.csv"]],
+    "calibrate": [["calibrate", "{tmp}/pegawai.csv"]],
     "": [[], ["tidak_ada"], ["--lang", "fr", "validate", "x.yaml"]],
 }
 
@@ -104,7 +140,11 @@ def test_every_command_has_its_contract_listed(capsys):
     assert exc.value.code == 0
     groups = [g.split(",") for g in re.findall(r"\{([a-z_,-]+)\}", capsys.readouterr().out)]
     listed = next(g for g in groups if "validate" in g)  # the subcommands, not --lang's choices
-    assert set(listed) == set(SUCCESS) == set(INPUT_ERRORS) == set(USAGE_ERRORS) - {""}
+    assert set(listed) == set(SUCCESS) | set(SUCCESS_ELSEWHERE) == set(INPUT_ERRORS) \
+        == set(USAGE_ERRORS) - {""}
+    assert not set(SUCCESS) & set(SUCCESS_ELSEWHERE)
+    for file, test in SUCCESS_ELSEWHERE.values():
+        assert test in (ROOT / file).read_text("utf-8"), (file, test)
 
 
 def _check_input_error(code: int, err: str, args) -> None:
@@ -124,9 +164,12 @@ def test_success_exits_0_and_writes_what_it_says(tmp, command):
     proc = kinerja_sim(*_args(SUCCESS[command], tmp))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    for out in re.findall(r"\{tmp\}/(\S+\.(?:xlsx|csv))", " ".join(SUCCESS[command])):
+    for out in re.findall(r"\{tmp\}/(\S+\.(?:xlsx|csv|html|yaml))", " ".join(SUCCESS[command])):
         if command != "validate" and out != "pegawai.csv":
             assert (tmp / out).stat().st_size > 0, out
+    if command in ("run", "demo", "audit"):  # commands that write a folder of reports
+        folder = tmp / SUCCESS[command][SUCCESS[command].index("--out") + 1].split("/")[-1]
+        assert any(folder.glob("*.html")) and any(folder.glob("*.xlsx")), sorted(folder.iterdir())
 
 
 @pytest.mark.parametrize("command", sorted(INPUT_ERRORS))

@@ -64,7 +64,7 @@ def test_papermill_help_lists_the_report_parameters():
 
 
 PAPERMILL_NOTEBOOKS = {"laporan_skenario.ipynb", "bandingkan_skenario.ipynb"}
-VOILA_NOTEBOOKS = {"perancang_bobot.ipynb", "sosialisasi.ipynb"}  # served, not parameterised
+VOILA_NOTEBOOKS = {"perancang_bobot.ipynb", "sosialisasi.ipynb"}  # served; parameters optional
 
 
 def test_committed_notebooks_carry_no_outputs_and_a_parameters_cell():
@@ -76,4 +76,4 @@ def test_committed_notebooks_carry_no_outputs_and_a_parameters_cell():
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
         tagged = sum("parameters" in c.metadata.get("tags", []) for c in code)
-        assert tagged == (1 if path.name in PAPERMILL_NOTEBOOKS else 0), path
+        assert tagged == 1 if path.name in PAPERMILL_NOTEBOOKS else tagged <= 1, path
