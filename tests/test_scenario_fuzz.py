@@ -2,7 +2,7 @@
 fail with InputError only, and files with a known defect never load.
 
 The CI profile runs 60 cases per test; ``pytest --hypothesis-profile=long
-tests/test_scenario_fuzz.py`` runs 10,000 (docs/reliability-scenarios.md). Set
+tests/test_scenario_fuzz.py`` runs 10,000 (docs/reliability.md, "Scenario files"). Set
 ``KINERJA_FUZZ_STATS=FILE`` to write per-test counts and the slowest case (seconds) to FILE as
 JSON lines (rewritten every 250 cases); nothing here asserts on time.
 """
