@@ -72,7 +72,7 @@ class Employee(mesa.Agent):
     def __init__(self, model: BehaviourModel, row: int, *, baseline_effort: float,
                  weights: list[float], present: list[bool], manipulability: list[float],
                  valence: float, in_pilot: bool, psm: float, self_view: float,
-                 covered: bool) -> None:
+                 covered: bool, incentive_response: float = 1.0) -> None:
         super().__init__(model)
         self.row = row
         self.baseline_effort = baseline_effort
@@ -81,12 +81,13 @@ class Employee(mesa.Agent):
         self.manipulability = manipulability
         self.valence = valence
         self.in_pilot = in_pilot
+        self.incentive_response = incentive_response  # behaviour.incentive_response, by rumpun
         # the agent's own tasks: its present IKI slots plus the unmeasured duties (always there)
         self.tasks = [k for k, has in enumerate(present) if has]
         ec = model.p.effort_cost
         self.cost = bh.cost_matrix(len(self.tasks) + 1, ec.own, ec.substitution)
         # beliefs (BehaviourState)
-        self.understanding = model.ro.understanding_baseline
+        self.understanding = model.sc.understanding.value
         self.expectancy = model.p.expectancy.prior
         self.instrumentality = model.p.instrumentality.prior
         self.distributive = 0.0
@@ -131,7 +132,7 @@ class Employee(mesa.Agent):
         delta = [0.0] * (k_slots + 1)  # IKI slots, then unmeasured duties
         if t > 0:
             # incentive relative to the pre-reform regime; effort mu = C^-1 a on own tasks
-            ext = p.extrinsic_weight * extrinsic
+            ext = p.extrinsic_weight * extrinsic * self.incentive_response
             intr = p.intrinsic_weight * (self.psm - self.psm0)
             a = [ext * self.weights[k] + intr for k in self.tasks]
             a.append(intr)
@@ -253,15 +254,18 @@ class BehaviourModel(ModelLevelLearning, mesa.Model):
         covered = rng["behaviour"].random(R * n) < ro.sosialisasi.coverage
         psm = self.swf.latent("psm")
 
+        response = dyn._tile(self.p.incentive_response.for_rumpun(base_org.rumpun_names)
+                             [base_org.rumpun], R)
         self.employees: list[Employee] = []  # row order, for gathering arrays
-        for i, (b, wts, pres, mp, v, pil, ps, tz, zs, cov) in enumerate(zip(
+        for i, (b, wts, pres, mp, v, pil, ps, tz, zs, cov, rs) in enumerate(zip(
                 baseline.tolist(), weights.tolist(), self.present.tolist(), manip.tolist(),
                 val.tolist(), in_pilot.tolist(), psm.tolist(), truth_z.tolist(), z_self.tolist(),
-                covered.tolist(), strict=True)):
+                covered.tolist(), response.tolist(), strict=True)):
             self_view = _ndtr(tz + j.self_view_bias_sd + j.self_view_noise_sd * zs)
             self.employees.append(Employee(
                 self, i, baseline_effort=b, weights=wts, present=pres, manipulability=mp,
-                valence=v, in_pilot=pil, psm=ps, self_view=self_view, covered=cov))
+                valence=v, in_pilot=pil, psm=ps, self_view=self_view, covered=cov,
+                incentive_response=rs))
 
         self.n_rumpun = len(base_org.rumpun_names)
         self.rgroup = np.repeat(np.arange(R), n) * self.n_rumpun + self.org.rumpun

@@ -273,13 +273,15 @@ class FullBehaviourModel(ModelLevelLearning, mesa.Model):
             if ro.pilot.opds else np.ones(n, bool)
         in_pilot = dyn._tile(in_pilot, R)
 
+        response = dyn._tile(self.p.incentive_response.for_rumpun(base_org.rumpun_names)
+                             [base_org.rumpun], R)
         self.employees: list[FullEmployee] = []  # row order, for gathering arrays
-        for i, (ab, ef, ps, cx, codes, tgt, tt, wts, pres, mp, v, pil, rater) in enumerate(zip(
-                swf.latent("ability").tolist(), swf.latent("effort").tolist(),
-                swf.latent("psm").tolist(), swf.latent("context").tolist(),
-                self.code.tolist(), plan.target.tolist(), plan.time_target.tolist(),
-                weights.tolist(), self.present.tolist(), manip.tolist(), val.tolist(),
-                in_pilot.tolist(), rater_of, strict=True)):
+        for i, (ab, ef, ps, cx, codes, tgt, tt, wts, pres, mp, v, pil, rater, rs) in enumerate(
+                zip(swf.latent("ability").tolist(), swf.latent("effort").tolist(),
+                    swf.latent("psm").tolist(), swf.latent("context").tolist(),
+                    self.code.tolist(), plan.target.tolist(), plan.time_target.tolist(),
+                    weights.tolist(), self.present.tolist(), manip.tolist(), val.tolist(),
+                    in_pilot.tolist(), rater_of, response.tolist(), strict=True)):
             # the random part of behaviour.initial_state, per agent
             truth_z = (ab + ef) / math.sqrt(2)
             self_view = _ndtr(truth_z + j.self_view_bias_sd + j.self_view_noise_sd * normal())
@@ -287,7 +289,8 @@ class FullBehaviourModel(ModelLevelLearning, mesa.Model):
             self.employees.append(FullEmployee(
                 self, i, ability=ab, context=cx, codes=codes, plan_target=tgt, time_target=tt,
                 rater=rater, baseline_effort=ef, weights=wts, present=pres, manipulability=mp,
-                valence=v, in_pilot=pil, psm=ps, self_view=self_view, covered=covered))
+                valence=v, in_pilot=pil, psm=ps, self_view=self_view, covered=covered,
+                incentive_response=rs))
 
         # what does not change between periods: gathered once from the agents / their plans
         self.target = np.array([a.scored_target for a in self.employees], dtype=np.float64)

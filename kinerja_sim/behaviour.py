@@ -31,6 +31,7 @@ from kinerja_sim.strict import (
     StrictModel,
     merged_params,
 )
+from kinerja_sim.understanding import UnderstandingRule
 
 # ------------------------------------------------------------------ parameters
 
@@ -112,6 +113,18 @@ class TaskWeights(StrictModel):
     hasil_share_6_2022: Probability
 
 
+class IncentiveResponse(StrictModel):
+    """How strongly effort responds to a scheme's extrinsic incentive, by rumpun (a multiplier
+    on the extrinsic incentive; ``default`` for a rumpun not listed)."""
+
+    default: NonNegative
+    by_rumpun: dict[str, NonNegative] = Field(default_factory=dict)
+
+    def for_rumpun(self, names) -> np.ndarray:
+        """The multiplier of each rumpun in ``names`` (in that order)."""
+        return np.array([self.by_rumpun.get(str(r), self.default) for r in names], float)
+
+
 class Params(StrictModel):
     task_weights: TaskWeights
     expectancy: Expectancy
@@ -120,6 +133,7 @@ class Params(StrictModel):
     justice: Justice
     psm: Psm
     intrinsic_weight: NonNegative
+    incentive_response: IncentiveResponse
     extrinsic_weight: NonNegative
     effort_cost: EffortCost
     gaming: Gaming
@@ -152,7 +166,9 @@ class Pilot(StrictModel):
 
 
 class Rollout(StrictModel):
-    understanding_baseline: Probability
+    #: None: derived by the rule (kinerja_sim.understanding); a number overrides the rule
+    understanding_baseline: Probability | None = None
+    understanding_rule: UnderstandingRule
     sosialisasi: Sosialisasi
     rater_training: RaterTraining
     audit: Audit
@@ -263,14 +279,16 @@ class Response:
 
 
 def initial_state(psm: np.ndarray, truth_z: np.ndarray, p: Params, ro: Rollout,
-                  rng: np.random.Generator) -> BehaviourState:
+                  rng: np.random.Generator, understanding: float) -> BehaviourState:
+    """Beliefs before the first appraisal; ``understanding`` is the scenario's baseline
+    understanding (:attr:`kinerja_sim.scenario.Scenario.understanding`)."""
     n = psm.size
     j = p.justice
     self_view = ndtr(truth_z + j.self_view_bias_sd + j.self_view_noise_sd
                      * rng.standard_normal(n))
     covered = rng.random(n) < ro.sosialisasi.coverage
     return BehaviourState(
-        understanding=np.full(n, ro.understanding_baseline),
+        understanding=np.full(n, float(understanding)),
         expectancy=np.full(n, p.expectancy.prior),
         instrumentality=np.full(n, p.instrumentality.prior),
         distributive=np.zeros(n),
@@ -281,8 +299,13 @@ def initial_state(psm: np.ndarray, truth_z: np.ndarray, p: Params, ro: Rollout,
 def respond(state: BehaviourState, *, baseline_effort: np.ndarray, weights: np.ndarray,
             present: np.ndarray, manipulability: np.ndarray, valence: np.ndarray,
             accuracy: np.ndarray, rater_consistency: float, exposed: np.ndarray,
-            period: int, p: Params, ro: Rollout) -> Response:
-    """Effort, gaming and resistance for this period given the current beliefs."""
+            period: int, p: Params, ro: Rollout,
+            incentive_response: np.ndarray | float = 1.0) -> Response:
+    """Effort, gaming and resistance for this period given the current beliefs.
+
+    ``incentive_response``: per employee, how strongly effort answers the extrinsic incentive
+    in its rumpun (``p.incentive_response``; observable-output jobs respond more).
+    """
     if ro.sosialisasi.coverage > 0 and period == ro.sosialisasi.start_period:
         gain = ro.sosialisasi.understanding_gain * state.covered
         state.understanding = state.understanding + gain * (1 - state.understanding)
@@ -303,7 +326,7 @@ def respond(state: BehaviourState, *, baseline_effort: np.ndarray, weights: np.n
         delta = np.zeros(present_all.shape)
     else:
         # incentive relative to the pre-reform regime (intrinsic motivation only)
-        ext_a = p.extrinsic_weight * extrinsic[:, None] * np.concatenate(
+        ext_a = p.extrinsic_weight * (extrinsic * incentive_response)[:, None] * np.concatenate(
             [weights, np.zeros((weights.shape[0], 1))], axis=1)
         int_a = p.intrinsic_weight * (state.psm - state.psm0)[:, None] * present_all
         ec = p.effort_cost

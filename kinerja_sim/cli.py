@@ -234,6 +234,7 @@ def cmd_compare(args) -> int:
     print(t("message.running", args.lang, n=len({s.hash for s in [base, *scs]}),
             periods=args.periods, replications=args.replications), file=sys.stderr)
     from kinerja_sim.report import headline_text, predikat_distribution, write_comparison
+    from kinerja_sim.report.comparison import assumptions_text
 
     comp = compare_scenarios(scs, base, workforce=args.profile, seed=args.seed,
                              periods=args.periods, replications=args.replications,
@@ -246,6 +247,9 @@ def cmd_compare(args) -> int:
         print()
         print(t("message.headline_title", args.lang, baseline=base.name))
         print(table.to_string())
+        print()
+        print(t("assumption.title", args.lang))
+        print(assumptions_text(comp.assumptions, args.lang).to_string(index=False))
     if args.out:
         write_comparison(comp, args.out, args.lang)
         print(t("message.written", args.lang, path=args.out))

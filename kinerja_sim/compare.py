@@ -41,6 +41,23 @@ class Comparison:
     def simulations(self) -> list[Simulation]:
         return [self.baseline, *self.reforms]
 
+    @property
+    def assumptions(self) -> pd.DataFrame:
+        """The named assumptions each scenario rests on, with their plausible range: today the
+        baseline understanding of the scheme (:mod:`kinerja_sim.understanding`), the single
+        largest driver of a ranking, shown so that no comparison hides it."""
+        return assumptions_table([s.scenario for s in self.simulations])
+
+
+def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
+    """One row per (scenario, assumption): value, low, high, source (rule or scenario), and
+    the elements the rule found new against today's practice."""
+    rows = [{"scenario": sc.name, "assumption": a.name, "value": a.value, "low": a.low,
+             "high": a.high, "source": a.source, "new_elements": ", ".join(a.new)}
+            for sc in scenarios for a in [sc.understanding]]
+    return pd.DataFrame(rows, columns=["scenario", "assumption", "value", "low", "high",
+                                       "source", "new_elements"])
+
 
 def _check_pair(baseline: Simulation, reform: Simulation) -> None:
     if (baseline.seed, baseline.replications, baseline.periods) != (

@@ -143,8 +143,9 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
     baseline_effort = swf.latent("effort")
     state = bh.initial_state(swf.latent("psm"),
                              (swf.latent("ability") + baseline_effort) / np.sqrt(2),  # truth z
-                             p, ro, rng["behaviour"])
+                             p, ro, rng["behaviour"], sc.understanding.value)
     n_rumpun = len(base_org.rumpun_names)
+    response = _tile(p.incentive_response.for_rumpun(base_org.rumpun_names)[base_org.rumpun], R)
     rgroup = np.repeat(np.arange(R), n) * n_rumpun + org.rumpun
     reliability = np.full(R * n, p.expectancy.prior)
 
@@ -162,7 +163,7 @@ def run(wf: Workforce, sc: Scenario, seed: int, periods: int = 8,
         resp = bh.respond(state, baseline_effort=baseline_effort, weights=weights,
                           present=present, manipulability=manip, valence=val,
                           accuracy=reliability, rater_consistency=consistency, exposed=exposed,
-                          period=t, p=p, ro=ro)
+                          period=t, p=p, ro=ro, incentive_response=response)
         dq = _data_quality(resp.resistance, p, ro)
         # final_only: what is never read again is freed before measuring / scoring (the peak
         # memory of a national run)

@@ -14,6 +14,7 @@ depth/size), and a loaded scenario has passed every check a run would make
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -87,6 +88,10 @@ class Scenario:
     rollout_params: Any
     source: str
     hash: str
+    #: baseline understanding of the scheme, a named assumption (kinerja_sim.understanding)
+    understanding: Any = None
+    #: keys of rollout.understanding_rule the derivation read (the others are inert here)
+    understanding_read: frozenset = frozenset()
 
     @property
     def name(self) -> str:
@@ -342,7 +347,8 @@ def load_scenario(source: str | Path | dict, overrides: dict[str, Any] | None = 
     return sc
 
 
-def _validate(data: dict, file: str, problems: list[Problem]) -> Scenario:
+def _validate(data: dict, file: str, problems: list[Problem], practice: bool = True
+              ) -> Scenario:
     from pydantic import ValidationError
 
     spec = None
@@ -359,15 +365,56 @@ def _validate(data: dict, file: str, problems: list[Problem]) -> Scenario:
                             for p in err.problems)
     if problems or spec is None:
         raise InputError(problems)
+    read: set[str] = set()
+    understanding = _understanding(spec, blocks, file, read, practice)
     resolved = {
         "spec": spec.model_dump(mode="json", exclude={"description", "label"}),
         **{k: v.model_dump(mode="json") for k, v in blocks.items()},
+        "understanding": understanding.value if understanding is not None else None,
     }
     digest = hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest()[:16]
     return Scenario(spec=spec, scheme_params=blocks["scheme"], tpp_params=blocks["tpp"],
                     rater_params=blocks["raters"], catalogue=blocks["measurement"],
                     behaviour_params=blocks["behaviour"], rollout_params=blocks["rollout"],
-                    source=file, hash=digest)
+                    source=file, hash=digest, understanding=understanding,
+                    understanding_read=frozenset(read))
+
+
+def _understanding(spec: ScenarioSpec, blocks: dict[str, Any], file: str, read: set[str],
+                   practice: bool) -> Any:
+    """The scenario's baseline understanding (:mod:`kinerja_sim.understanding`): given in the
+    file, or derived by the rule against the practice scenario (which is itself loaded with
+    ``practice=False``: it is the reference, its own value is never derived from itself)."""
+    from kinerja_sim import understanding as und
+
+    ro = blocks["rollout"]
+    elements = und.appraisal_elements(spec.scheme.name, blocks["scheme"], blocks["raters"])
+    if ro.understanding_baseline is not None or not practice:
+        return und.assumption(ro.understanding_rule, elements, elements,
+                              given=ro.understanding_baseline)
+    ref = _practice_elements(ro.understanding_rule.practice_scenario)
+    if ref is None:
+        raise InputError([Problem(file, "rollout.understanding_rule.practice_scenario",
+                                  "no bundled scenario of that name, or it does not load",
+                                  expected="a scenario in scenarios/, e.g. status_quo")])
+    return und.assumption(ro.understanding_rule, elements, ref, read=read.add)
+
+
+@functools.lru_cache(maxsize=8)
+def _practice_elements(name: str) -> dict | None:
+    """Appraisal elements of the bundled scenario that describes today's practice."""
+    from kinerja_sim import understanding as und
+
+    problems: list[Problem] = []
+    path = SCENARIO_DIR / f"{name}.yaml"
+    data = _resolve_extends(path, problems) if path.is_file() else None
+    if data is None:
+        return None
+    try:
+        sc = _validate(data, _label(path), problems, practice=False)
+    except InputError:
+        return None
+    return und.appraisal_elements(sc.spec.scheme.name, sc.scheme_params, sc.rater_params)
 
 
 def _block_builders(data: dict) -> dict[str, Any]:

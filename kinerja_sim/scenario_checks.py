@@ -205,6 +205,12 @@ def name_problems(sc: Any, names: WorkforceNames) -> list[Problem]:
             out.append(Problem(file, f"behaviour.valence.gaji_pokok.{_seg(g)}",
                                f"unknown golongan {short(g)}: no employee has it",
                                expected=suggest(g, GOLONGAN)))
+    packaged = set(_defaults(sc)["behaviour"]["incentive_response"]["by_rumpun"])
+    for r in sc.behaviour_params.incentive_response.by_rumpun:
+        if r not in names.rumpun and r not in packaged:
+            out.append(Problem(file, f"behaviour.incentive_response.by_rumpun.{_seg(r)}",
+                               f"rumpun {short(r)} is not in the workforce ({names.source})",
+                               expected=suggest(r, names.rumpun)))
     for k in sc.tpp_params.base_amount.by_kelas:
         if k not in KELAS:
             out.append(Problem(file, f"tpp.base_amount.by_kelas.{_seg(k)}",
@@ -338,6 +344,7 @@ def _rules(sc: Any, names: WorkforceNames) -> list[tuple[tuple, str, frozenset]]
         why = "sosialisasi reaches no one (rollout.sosialisasi.coverage is 0)"
         rules += [(("rollout", "sosialisasi", "start_period"), why, none),
                   (("rollout", "sosialisasi", "understanding_gain"), why, none)]
+    rules += _understanding_rules(sc)
     if not ro.rater_training.enabled:
         rules.append((("rollout", "rater_training"),
                       "rater training is off (rollout.rater_training.enabled: false)",
@@ -402,6 +409,25 @@ def _rules(sc: Any, names: WorkforceNames) -> list[tuple[tuple, str, frozenset]]
                 rules.append((("measurement", "defaults", part),
                               f"every indicator held in the workforce has its own {part}",
                               none))
+    return rules
+
+
+def _understanding_rules(sc: Any) -> list[tuple[tuple, str, frozenset]]:
+    """Keys of ``rollout.understanding_rule`` the derivation did not read for this scenario
+    (kinerja_sim.understanding): e.g. the decay half-life for the scheme practised today."""
+    base = ("rollout", "understanding_rule")
+    described = frozenset({"reference", "note"})
+    if sc.rollout_params.understanding_baseline is not None:
+        return [(base, "rollout.understanding_baseline is set, so the rule is not used",
+                 described)]
+    read = sc.understanding_read
+    why = (f"the understanding rule does not read it for {sc.spec.scheme.name} "
+           f"(new against practice: {', '.join(sc.understanding.new) or 'nothing'})")
+    top = {k.split(".", 1)[0] for k in read}
+    rules = [(base, why, described | top)]
+    for key in ("last_practised", "shared_with_practice", "new_elements"):
+        sub = frozenset(k.split(".", 1)[1] for k in read if k.startswith(key + "."))
+        rules.append(((*base, key), why, sub))
     return rules
 
 

@@ -131,6 +131,21 @@ def test_index_html_is_self_contained(clean_batch):
     assert "workforce_hash" in page  # provenance footer
 
 
+def test_index_and_workbook_show_each_scenarios_understanding_assumption(clean_batch):
+    from kinerja_sim.scenario import load_scenario
+
+    page = (clean_batch / "index.html").read_text("utf-8")
+    assert "Asumsi yang menentukan peringkat" in page
+    wb = openpyxl.load_workbook(clean_batch / "ringkasan.xlsx", read_only=True)
+    rows = list(wb["asumsi"].iter_rows(values_only=True))
+    by_name = {r[0]: r for r in rows[1:]}
+    for name in SCENARIOS:
+        a = load_scenario(name).understanding
+        assert by_name[name][2] == f"{a.value:.2f}"
+        assert by_name[name][3] == f"{a.low:.2f}-{a.high:.2f}"
+        assert f"{a.low:.2f}-{a.high:.2f}" in page
+
+
 def test_resume_skips_finished_scenarios(clean_batch):
     before = {k: p.stat().st_mtime_ns for k, p in result_files(clean_batch).items()
               if not k.endswith((".html", ".xlsx")) and not k.startswith("gambar")}

@@ -62,7 +62,7 @@ def engine_runs():
 
 @pytest.mark.parametrize("model,agrees", [
     ({}, True),  # the same model on independent random streams
-    ({"behaviour.extrinsic_weight": 9.0}, False),  # 1.5 x the pull of measured tasks
+    ({"behaviour.extrinsic_weight": 12.0}, False),  # 2 x the pull of measured tasks
     ({"rollout.sosialisasi.coverage": 0.0}, False),  # an agent that ignores sosialisasi
 ])
 def test_per_agent_agreement_check_passes_the_same_model_and_rejects_a_different_one(

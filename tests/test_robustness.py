@@ -170,7 +170,7 @@ def test_cli_robustness_writes_verdicts_tornado_and_worlds(tmp_path):
          "--baseline", "status_quo", "--n", "300", "--periods", "2", "--replications", "2",
          "--trajectories", "2", "--sobol-top", "1", "--sobol-n", "2",
          "--param", "behaviour.resistance.effort_penalty",
-         "--param", "rollout.understanding_baseline", "--out", str(tmp_path), "--no-progress"],
+         "--param", "rollout.understanding_rule.familiar", "--out", str(tmp_path), "--no-progress"],
         capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "dunia yang masuk akal" in proc.stdout

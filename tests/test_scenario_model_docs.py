@@ -44,7 +44,7 @@ def _resistance_period0(sc, consistency: float) -> float:
     """docs/model.md §5 at period 0: DJ = 0, accuracy = expectancy prior, no sosialisasi yet."""
     p, ro = sc.behaviour_params, sc.rollout_params
     w = p.justice.procedural_weights
-    u = ro.understanding_baseline
+    u = sc.understanding.value
     pj = np.clip(w.understanding * u + w.rater_consistency * consistency + w.voice * ro.voice
                  + w.accuracy * np.clip(p.expectancy.prior, 0, 1), 0, 1)
     r = p.resistance
@@ -108,7 +108,7 @@ def test_expectancy_and_instrumentality_learn_as_documented(small_workforce):
     sim = simulate(small_workforce, sc, seed=11, periods=2)
     pn = sim.panel
     p = sc.behaviour_params
-    u = sc.rollout_params.understanding_baseline
+    u = sc.understanding.value
     rumpun = sim.employees["rumpun"].astype(str).to_numpy()
     assert np.allclose(pn["expectancy"][0, 0], p.expectancy.prior)
     assert np.allclose(pn["instrumentality"][0, 0], p.instrumentality.prior)

@@ -243,3 +243,13 @@ def test_cli_sweep_writes_the_table_and_bad_spec_exits_1(tmp_path):
 def test_bundled_example_spec_is_valid():
     plan = sw.plan_sweep(ROOT / "scenarios" / "sweeps" / "kpi_bobot_sosialisasi.yaml")
     assert len(plan.tasks) == 32
+
+
+def test_dask_workers_keep_glibcs_dynamic_mmap_threshold():
+    # the nanny's default MALLOC_TRIM_THRESHOLD_ more than doubled the engine's CPU time per
+    # simulation in a worker (docs/performance.md); the runner's workers must not inherit it
+    import os
+
+    with sw.runner(dask=True, n_workers=1, progress=False) as r:
+        env = r.map(os.getenv, ["MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS"])
+    assert env == [None, "1"]

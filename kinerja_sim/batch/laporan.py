@@ -29,7 +29,11 @@ from kinerja_sim.dynamics import Simulation
 from kinerja_sim.labels import t
 from kinerja_sim.provenance import provenance
 from kinerja_sim.report import figures
-from kinerja_sim.report.comparison import DEFAULT_TRAJECTORIES, headline_text
+from kinerja_sim.report.comparison import (
+    DEFAULT_TRAJECTORIES,
+    assumptions_text,
+    headline_text,
+)
 from kinerja_sim.report.files import save_figure, write_parquet
 from kinerja_sim.scenario import Scenario, find_scenario, load_scenario
 from kinerja_sim.simulate import resolve_workforce, simulate
@@ -44,6 +48,7 @@ TABLES = {
     "kelompok": "group outcomes of baseline and scenario",
     "lintasan": "every metric per quarter (mean, 90 % interval), baseline and scenario",
     "panel_metrik": "every metric per replication and quarter, scenario only",
+    "asumsi": "named assumptions of baseline and scenario (initial understanding) with ranges",
 }
 #: Figures of one scenario (file stem).
 FIGURES = ("predikat", "lintasan", "menang_kalah")
@@ -86,6 +91,11 @@ class ScenarioReport:
     @property
     def winners_losers(self) -> pd.DataFrame:
         return self.tables["menang_kalah"].round(3)
+
+    @property
+    def assumptions(self) -> pd.DataFrame:
+        """The named assumptions (initial understanding of each scheme) with their ranges."""
+        return assumptions_text(self.tables["asumsi"], self.lang)
 
     def show(self, figure: str):
         """The saved PNG ``figure`` ("predikat", "lintasan", "menang_kalah") for display."""
@@ -156,7 +166,8 @@ def laporan_skenario(scenario: str | Path | Scenario, baseline: str | Path | Sce
     tables = {"ringkasan": comp.headline,
               **{k: pd.concat([o[k] for o in own], ignore_index=True) for k in BASELINE_TABLES},
               "menang_kalah": comp.winners_losers if not same else _empty_winners_losers(),
-              "panel_metrik": metric_panel(sims[-1])}
+              "panel_metrik": metric_panel(sims[-1]),
+              "asumsi": comp.assumptions}
     tables = {k: tables[k] for k in TABLES}
     out = Path(output_dir)
     meta = {"kinerja_sim.provenance": json.dumps(prov, sort_keys=True), **prov}

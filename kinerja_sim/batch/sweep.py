@@ -369,6 +369,13 @@ class Runner:
 #: wait for a CPU slice while holding it up. Points take seconds, so none of that is needed
 #: at millisecond resolution.
 QUIET_WORKERS = {
+    # The nanny's default sets MALLOC_TRIM_THRESHOLD_=65536 in every worker. Setting it at all
+    # turns off glibc's dynamic mmap threshold, so every large temporary numpy array of the
+    # engine is mmap'd and page-faulted afresh: one 8 x 5 Binjai simulation took 4.0 s of CPU
+    # with it against 1.7 s without (benchmarks/sweep.py, docs/performance.md). Keep the
+    # thread-count settings, drop that one.
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                                            "OPENBLAS_NUM_THREADS": 1},
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "2s",

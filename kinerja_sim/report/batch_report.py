@@ -20,11 +20,15 @@ import pandas as pd
 from kinerja_sim.labels import t
 from kinerja_sim.report import figures
 from kinerja_sim.report import html as h
-from kinerja_sim.report.comparison import DEFAULT_TRAJECTORIES, headline_text
+from kinerja_sim.report.comparison import (
+    DEFAULT_TRAJECTORIES,
+    assumptions_text,
+    headline_text,
+)
 from kinerja_sim.report.files import figure_png, write_bytes, write_sheets, write_text
 
 #: Tables every scenario writes (file stems under ``hasil/<scenario>/``).
-TABLES = ("ringkasan", "predikat", "keadilan", "menang_kalah", "kelompok", "lintasan")
+TABLES = ("ringkasan", "predikat", "keadilan", "menang_kalah", "kelompok", "lintasan", "asumsi")
 #: Metrics drawn as deltas with intervals in the index: fairness, motivation, service output.
 DELTA_KEYS = ("fairness.four_fifths.gender", "fairness.four_fifths.opd",
               "fairness.parity_gap.opd", "motivation.index", "service.true_output")
@@ -115,7 +119,8 @@ def load_batch(directory: str | Path, scenarios: Sequence[str] | None = None) ->
     tables = {}
     for kind, parts in frames.items():
         df = pd.concat(parts, ignore_index=True)
-        key = [c for c in ("scenario", "metric", "code", "dimension", "group", "period")
+        key = [c for c in ("scenario", "metric", "code", "dimension", "group", "period",
+                           "assumption")
                if c in df.columns]
         tables[kind] = df.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
     order = [baseline, *[n for n in names if n != baseline]]
@@ -186,7 +191,8 @@ def write_workbook(batch: Batch, path: str | Path, lang: str = "id",
               "keadilan": batch.tables["keadilan"],
               "menang_kalah": batch.tables["menang_kalah"],
               "kelompok": batch.tables["kelompok"],
-              "lintasan": _labelled(batch.tables["lintasan"], lang)}
+              "lintasan": _labelled(batch.tables["lintasan"], lang),
+              "asumsi": assumptions_text(batch.tables["asumsi"], lang)}
     if failures:
         sheets["gagal"] = pd.DataFrame([{"scenario": f.scenario, "cell": f.cell,
                                          "error": f.error} for f in failures])
@@ -220,6 +226,9 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
         parts.append(h.bullet_list((h.esc(f.line(lang)) for f in failures), "fail"))
     parts += [h.heading(t("batch.summary_title", lang, baseline=batch.baseline)),
               h.table(batch.summary_table(lang))]
+    parts += [h.heading(t("assumption.title", lang)),
+              h.paragraph(t("assumption.note", lang), "note"),
+              h.table(assumptions_text(batch.tables["asumsi"], lang), index=False)]
     captions = {"predikat": t("batch.fig_predikat", lang), "delta": t("batch.fig_deltas", lang),
                 "lintasan": t("batch.fig_trajectories", lang)}
     for name, png in pngs.items():

@@ -74,6 +74,23 @@ def headline_text(head: pd.DataFrame, baseline: str, lang: str = "id") -> pd.Dat
     return pd.DataFrame.from_dict(cells, orient="index")[order]
 
 
+def assumptions_text(table: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """The assumptions table (:attr:`kinerja_sim.compare.Comparison.assumptions`) for people:
+    labelled columns, the value with its plausible range, the elements new to staff."""
+    def new(text: str) -> str:
+        return ", ".join(t(f"assumption.element_{e.strip()}", lang)
+                         for e in text.split(",") if e.strip()) or "-"
+
+    rows = [{t("assumption.col_scenario", lang): r["scenario"],
+             t("assumption.col_assumption", lang): t(f"assumption.{r['assumption']}", lang),
+             t("assumption.col_value", lang): f"{r['value']:.2f}",
+             t("assumption.col_range", lang): f"{r['low']:.2f}-{r['high']:.2f}",
+             t("assumption.col_source", lang): t(f"assumption.source_{r['source']}", lang),
+             t("assumption.col_new", lang): new(r["new_elements"])}
+            for _, r in table.iterrows()]
+    return pd.DataFrame(rows)
+
+
 def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
     from kinerja_sim import outcomes
 
@@ -90,6 +107,7 @@ def write_comparison(comp, path: str | Path, lang: str = "id") -> Path:
         "menang_kalah": comp.winners_losers,
         "kelompok": groups,
         "lintasan": labelled_metrics(trajectories, lang),
+        "asumsi": assumptions_text(comp.assumptions, lang),
         "tentang": about,
     })
 
