@@ -98,6 +98,9 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
     bp = sim.scenario.behaviour_params.motivation_index
     res_thr = sim.scenario.behaviour_params.resistance.threshold
     has_score = not np.isnan(pn["score"]).all()
+    # the four-fifths ratios below are computed ~R x P x 5 times: code the shown labels once
+    # (a Categorical keeps every category; the ones filtered out have n = 0 and are suppressed)
+    coded = {g: pd.Categorical(labels[shown[g]]) for g, labels in groups.items()}
     for r in range(R):
         eff0 = pn["effort"][r, 0].mean()
         unm0 = pn["effort_unmeasured"][r, 0].mean()
@@ -128,7 +131,7 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
             }
             for g, labels in groups.items():
                 keep = shown[g]
-                o[f"fairness.four_fifths.{g}"] = (mt.four_fifths_ratio(pred[keep], labels[keep])
+                o[f"fairness.four_fifths.{g}"] = (mt.four_fifths_ratio(pred[keep], coded[g])
                                                   if keep.any() else np.nan)
             for name in ("waktu_respons_pengaduan", "vaksinasi", "ikm"):
                 o[f"service.{name}"] = sim.service[name][r, t]
@@ -182,7 +185,8 @@ def group_table(sim: Simulation, period: int = -1) -> pd.DataFrame:
     has_score = not np.isnan(pn["score"]).all()
     frames = []
     for g in GROUP_COLUMNS:
-        labels = sim.employees[g].astype(str).to_numpy()
+        # coded once: three group metrics per replication reuse it
+        labels = pd.Categorical(sim.employees[g].astype(str).to_numpy())
         per_rep = []
         for r in range(sim.replications):
             score = _standardised(pn["score"][r, period] if has_score

@@ -225,7 +225,7 @@ def fairness_table(sim: Simulation) -> pd.DataFrame:
     final = sim.panel["predikat"][:, -1].astype(np.int64)
     rows = []
     for dim in outcomes.HEADLINE_GROUPS:
-        labels = sim.employees[dim].astype(str).to_numpy()
+        labels = pd.Categorical(sim.employees[dim].astype(str).to_numpy())  # coded once
         per = pd.concat([mt.adverse_impact(final[r], labels) for r in range(sim.replications)],
                         ignore_index=True)
         for group, part in per.groupby("group", sort=True):

@@ -63,18 +63,39 @@ def group_means(values: ArrayLike, groups: Groups, min_n: int | None = None,
     v = _vector(values, "values")
     g = _labels(groups, v.size)
     m = _min_n(min_n)
-    frame = pd.DataFrame({"group": g, "v": v})
-    grouped = frame.groupby("group", dropna=False, observed=False, sort=True)["v"]
-    agg = grouped.agg(["count", "mean"])
-    n = agg["count"].to_numpy(dtype=np.int64)
+    # numpy, not a pandas groupby: the report asks for ~700 of these per scenario (every metric
+    # per replication and quarter), and the groupby's fixed cost was 70 % of a report's metric
+    # time. Same semantics: every category (observed or not), sorted, a missing label last.
+    labels, codes = group_codes(g)
+    ok = ~np.isnan(v)
+    n = np.bincount(codes[ok], minlength=labels.size).astype(np.int64)
+    sums = np.bincount(codes[ok], weights=v[ok], minlength=labels.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sums / n
     suppressed = n < m
-    out = pd.DataFrame({
-        "group": agg.index.to_numpy(),
+    return pd.DataFrame({
+        "group": labels,
         "n": n,
-        value_name: np.where(suppressed, np.nan, agg["mean"].to_numpy(dtype=np.float64)),
+        value_name: np.where(suppressed | (n == 0), np.nan, mean),
         "suppressed": suppressed,
     })
-    return out
+
+
+def group_codes(labels: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(group labels, code of each row)``: groups sorted (categories in their order, every
+    category even if unobserved), a missing label as the last group, as a pandas groupby with
+    ``sort=True, dropna=False, observed=False`` orders them."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        names = labels.cat.categories.to_numpy()
+        codes = labels.cat.codes.to_numpy().astype(np.int64)
+    else:
+        codes, uniques = pd.factorize(labels, sort=True)
+        names = np.asarray(uniques)
+    if (codes < 0).any():
+        names = np.concatenate([names if names.dtype.kind == "f" else names.astype(object),
+                                [np.nan]])
+        codes = np.where(codes < 0, names.size - 1, codes)
+    return names, codes
 
 
 def score_residuals(score: ArrayLike, truth: ArrayLike) -> np.ndarray:
