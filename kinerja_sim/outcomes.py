@@ -129,7 +129,7 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
                     float(np.mean(pn["gaming"][r, t] > bp.gaming_threshold)),
                 "service.true_output": float(truth.mean()),
             }
-            for g, labels in groups.items():
+            for g in groups:
                 keep = shown[g]
                 o[f"fairness.four_fifths.{g}"] = (mt.four_fifths_ratio(pred[keep], coded[g])
                                                   if keep.any() else np.nan)

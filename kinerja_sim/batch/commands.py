@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from kinerja_sim.batch.sweep_cli import robustness_options
+from kinerja_sim.cli import positive_int
 from kinerja_sim.labels import t
 
 #: The demo's workload: every bundled scenario against status_quo (see README, ≤ 3 minutes).
@@ -44,6 +46,15 @@ def register(subparsers) -> list[argparse.ArgumentParser]:
                    help="override untuk semua skenario, mis. raters.leniency_mean=0")
     r.add_argument("--notebook", default=None, help=argparse.SUPPRESS)
     _common(r, 8, 20)
+    g = r.add_argument_group("ketahanan / robustness (--robustness)")
+    g.add_argument("--robustness", action="store_true",
+                   help="tambahkan analisis ketahanan (Morris, Sobol) reformasi terhadap "
+                        "pembanding ke laporan; lihat 'kinerja-sim robustness'")
+    g.add_argument("--robustness-replications", type=positive_int, default=5,
+                   help="replikasi per dunia dalam analisis ketahanan (default 5)")
+    robustness_options(g)
+    g.add_argument("--dask", action="store_true",
+                   help="jalankan dunia analisis ketahanan di dask.distributed (2 pekerja)")
     r.set_defaults(func=cmd_run)
 
     d = subparsers.add_parser(
@@ -72,11 +83,20 @@ def cmd_run(args) -> int:
     from kinerja_sim.scenario import parse_override
 
     overrides = dict(parse_override(s) for s in args.set)
+    robustness = None
+    if args.robustness:
+        from kinerja_sim.batch.robustness import BatchRobustness
+
+        robustness = BatchRobustness(
+            replications=args.robustness_replications, trajectories=args.trajectories,
+            sobol_top=args.sobol_top, sobol_n=args.sobol_n,
+            parameters=tuple(args.param) if args.param else None, dask=args.dask)
     result = run_batch(args.scenarios, args.baseline, args.out, jobs=args.jobs,
                        periods=args.periods, replications=args.replications, seed=args.seed,
                        profile=args.profile, data=args.data, lang=args.lang,
                        timeout=args.timeout, overrides=overrides, notebook=args.notebook,
-                       progress=not args.no_progress, fork_kernels=args.fork)
+                       progress=not args.no_progress, fork_kernels=args.fork,
+                       robustness=robustness)
     return _finish(result, args.lang)
 
 

@@ -357,11 +357,28 @@ def run_robustness(scenarios: Sequence[str | Path], baseline: str | Path, *,
 
     ``run``: an existing :class:`~kinerja_sim.batch.sweep.Runner` (then ``dask``,
     ``scheduler`` and ``n_workers`` are not used)."""
+    return robustness_of([load_scenario(find_scenario(s)) for s in scenarios],
+                         load_scenario(find_scenario(baseline)), parameters=parameters,
+                         periods=periods, replications=replications, seed=seed,
+                         profile=profile, n=n, trajectories=trajectories, levels=levels,
+                         sobol_top=sobol_top, sobol_n=sobol_n, metrics=metrics, dask=dask,
+                         scheduler=scheduler, n_workers=n_workers, progress=progress,
+                         lang=lang, run=run)
+
+
+def robustness_of(reforms: Sequence[Scenario], base: Scenario, *,
+                  parameters: Sequence[str] | None = None, periods: int = 8,
+                  replications: int = 5, seed: int | None = None, profile: str | None = None,
+                  n: int | None = None, trajectories: int = 4, levels: int = 4,
+                  sobol_top: int = 3, sobol_n: int = 8, metrics: Sequence[str] = HEADLINE,
+                  dask: bool = False, scheduler: str | None = None, n_workers: int = 2,
+                  progress: bool = True, lang: str = "id", run: sw.Runner | None = None
+                  ) -> RobustnessResult:
+    """:func:`run_robustness` for scenarios already loaded (a batch's, or a design being
+    edited in the designer)."""
     from kinerja_sim import outcomes
     from kinerja_sim.provenance import provenance
 
-    base = load_scenario(find_scenario(baseline))
-    reforms = [load_scenario(find_scenario(s)) for s in scenarios]
     reforms = [r for r in reforms if r.hash != base.hash]
     if not reforms:
         raise InputError([Problem("<command line>", "SCENARIO",
@@ -513,3 +530,64 @@ def tornado_figure(result: RobustnessResult, scenario: str, lang: str = "id",
                    baseline=result.provenance.get("baseline", "")), fontsize=10)
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
     return fig
+
+
+# ---------------------------------------------------------------- in a batch
+
+#: Folder of a batch directory that holds its robustness results (``kinerja-sim run --robustness``).
+BATCH_FOLDER = "ketahanan"
+
+
+@dataclass(frozen=True)
+class BatchRobustness:
+    """The options of ``kinerja-sim run --robustness`` (the same as ``kinerja-sim robustness``)."""
+
+    replications: int = 5
+    trajectories: int = 4
+    sobol_top: int = 3
+    sobol_n: int = 8
+    parameters: tuple[str, ...] | None = None
+    dask: bool = False
+    n_workers: int = 2
+
+
+def batch_robustness(directory: str | Path, reforms: Sequence[Scenario], baseline: Scenario, *,
+                     profile: str, seed: int, periods: int, options: BatchRobustness,
+                     progress: bool = True, lang: str = "id") -> tuple[Path, bool]:
+    """Robustness of a batch's reforms against its baseline, in ``DIR/ketahanan``.
+
+    Resumes like the scenarios: when ``ketahanan/tentang.json`` holds the same key (scenario
+    and baseline hashes, seed, workforce, periods, options, package version) nothing is
+    recomputed. Returns ``(folder, skipped)``. Every file is written atomically, the key last,
+    so a run killed midway recomputes next time.
+    """
+    import json
+
+    from kinerja_sim.provenance import versions
+    from kinerja_sim.report.files import write_parquet, write_text
+
+    folder = Path(directory) / BATCH_FOLDER
+    w = baseline.spec.workforce
+    key = {"scenarios": sorted(f"{r.name}:{r.hash}" for r in reforms),
+           "baseline": f"{baseline.name}:{baseline.hash}", "seed": seed, "periods": periods,
+           "workforce": [profile, w.seed, w.n], "version": versions()["kinerja_sim"],
+           # where it ran (Dask or not, how many workers) does not change the result
+           "options": {k: v for k, v in {**options.__dict__,
+                                         "parameters": list(options.parameters or [])}.items()
+                       if k not in ("dask", "n_workers")}}
+    marker = folder / "tentang.json"
+    try:
+        done = json.loads(marker.read_text("utf-8")) == key
+        if done and (folder / "ringkasan.parquet").is_file():
+            return folder, True
+    except (OSError, ValueError):
+        pass
+    result = robustness_of(reforms, baseline, parameters=options.parameters, periods=periods,
+                           replications=options.replications, seed=seed, profile=profile,
+                           trajectories=options.trajectories, sobol_top=options.sobol_top,
+                           sobol_n=options.sobol_n, dask=options.dask,
+                           n_workers=options.n_workers, progress=progress, lang=lang)
+    write_robustness(result, folder, lang)
+    write_parquet(folder / "ringkasan.parquet", result.summary, result.provenance)
+    write_text(marker, json.dumps(key, sort_keys=True))
+    return folder, False

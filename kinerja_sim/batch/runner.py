@@ -192,8 +192,14 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
               timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
               notebook: str | Path | None = None, progress: bool = True,
               kernel_factory: Any = None, report: bool = True,
-              fork_kernels: bool = False) -> BatchResult:
-    """Run every scenario's report notebook against ``baseline``; see the module docstring."""
+              fork_kernels: bool = False, robustness: Any = None) -> BatchResult:
+    """Run every scenario's report notebook against ``baseline``; see the module docstring.
+
+    ``robustness`` (a :class:`~kinerja_sim.batch.robustness.BatchRobustness`): afterwards, the
+    robustness analysis of the reforms that finished, into ``DIR/ketahanan`` and the report."""
+    if robustness is not None and data is not None:
+        raise InputError([Problem("<command line>", "--robustness",
+                                  t("robustness.batch_needs_synthetic", lang))])
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
     remove_leftovers(directory)
@@ -220,6 +226,19 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
                               fork_kernels=fork_kernels))
     if not result.failed:
         cache_file.unlink(missing_ok=True)
+    robustness_dir = None
+    finished = {*result.ran, *result.skipped}
+    reforms = [j.scenario for j in all_jobs
+               if j.name in finished and j.scenario.hash != base.hash]
+    if robustness is not None and reforms:
+        from kinerja_sim.batch.robustness import batch_robustness
+
+        _say(t("robustness.batch_running", lang, n=len(reforms), baseline=base.name))
+        robustness_dir, skipped = batch_robustness(
+            directory, reforms, base, profile=profile or base.spec.workforce.profile,
+            seed=seed, periods=periods, options=robustness, progress=progress, lang=lang)
+        if skipped:
+            _say(t("robustness.batch_skipped", lang))
     if report:
         from kinerja_sim.report.batch_report import write_batch_report
 
@@ -228,7 +247,8 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
                                           failures=result.failed,
                                           batch_provenance=provenance(base, seed, wf,
                                                                       periods=periods,
-                                                                      replications=replications))
+                                                                      replications=replications),
+                                          robustness_dir=robustness_dir)
     for failure in result.failed:
         _say(failure.line(lang))
     return result

@@ -17,6 +17,20 @@ def _dask_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
 
 
+def robustness_options(p: argparse.ArgumentParser) -> None:
+    """The analysis options shared by ``kinerja-sim robustness`` and ``run --robustness``."""
+    from kinerja_sim.cli import positive_int
+
+    p.add_argument("--trajectories", type=positive_int, default=4,
+                   help="lintasan Morris (default 4)")
+    p.add_argument("--sobol-top", type=int, default=3,
+                   help="parameter paling berpengaruh untuk indeks Sobol (0 = tanpa Sobol)")
+    p.add_argument("--sobol-n", type=positive_int, default=8,
+                   help="sampel dasar Sobol (pangkat 2)")
+    p.add_argument("--param", action="append", default=None, metavar="PATH",
+                   help="hanya parameter ini (berulang; default: semua di data/ranges.yaml)")
+
+
 def register(subparsers) -> list[argparse.ArgumentParser]:
     s = subparsers.add_parser("sweep", help="sapuan parameter / parameter sweep (grid, acak)")
     s.add_argument("spec", help="FILE.yaml spesifikasi sapuan (contoh: scenarios/sweeps/)")
@@ -34,12 +48,7 @@ def register(subparsers) -> list[argparse.ArgumentParser]:
     r.add_argument("--seed", type=int, default=None)
     r.add_argument("--profile", default=None)
     r.add_argument("--n", type=int, default=None, help="skala ulang tenaga kerja")
-    r.add_argument("--trajectories", type=int, default=4, help="lintasan Morris (default 4)")
-    r.add_argument("--sobol-top", type=int, default=3,
-                   help="parameter paling berpengaruh untuk indeks Sobol (0 = tanpa Sobol)")
-    r.add_argument("--sobol-n", type=int, default=8, help="sampel dasar Sobol (pangkat 2)")
-    r.add_argument("--param", action="append", default=None, metavar="PATH",
-                   help="hanya parameter ini (berulang; default: semua di data/ranges.yaml)")
+    robustness_options(r)
     _dask_options(r)
     r.set_defaults(func=cmd_robustness)
     return [s, r]

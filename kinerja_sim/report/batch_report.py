@@ -182,7 +182,7 @@ def about_table(batch: Batch, batch_provenance: Mapping[str, str] | None) -> pd.
 
 def write_workbook(batch: Batch, path: str | Path, lang: str = "id",
                    batch_provenance: Mapping[str, str] | None = None,
-                   failures: Sequence[Any] = ()) -> Path:
+                   failures: Sequence[Any] = (), robustness: Any = None) -> Path:
     """``ringkasan.xlsx``: a sheet per table, formatted, formula-inert, with ``tentang``."""
     sheets = {"ringkasan": _labelled(batch.tables["ringkasan"], lang),
               "ringkasan_teks": batch.summary_table(lang).rename_axis(
@@ -193,6 +193,8 @@ def write_workbook(batch: Batch, path: str | Path, lang: str = "id",
               "kelompok": batch.tables["kelompok"],
               "lintasan": _labelled(batch.tables["lintasan"], lang),
               "asumsi": assumptions_text(batch.tables["asumsi"], lang)}
+    if robustness is not None:
+        sheets["ketahanan"] = robustness.table(lang)
     if failures:
         sheets["gagal"] = pd.DataFrame([{"scenario": f.scenario, "cell": f.cell,
                                          "error": f.error} for f in failures])
@@ -203,7 +205,8 @@ def write_workbook(batch: Batch, path: str | Path, lang: str = "id",
 # ---------------------------------------------------------------- index.html
 
 def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, str] | None = None,
-               failures: Sequence[Any] = (), figure_dir: Path | None = None) -> str:
+               failures: Sequence[Any] = (), figure_dir: Path | None = None,
+               robustness: RobustnessSection | None = None) -> str:
     """The self-contained index page of a batch (figures embedded; also saved as PNG when
     ``figure_dir`` is given)."""
     pngs: dict[str, bytes] = {}
@@ -242,6 +245,20 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
     parts.append(h.paragraph(t("batch.fairness_note", lang, n=len(flagged)), "note"))
     if len(flagged):
         parts.append(h.table(flagged, index=False))
+    if robustness is not None:
+        link = h.link(f"{robustness.folder.name}/robustness.xlsx",
+                      f"{robustness.folder.name}/robustness.xlsx")
+        prov = robustness.provenance
+        parts.append(h.heading(t("robustness.batch_title", lang)))
+        note = t("robustness.batch_note", lang, n=prov.get("n_worlds", "?"),
+                 k=prov.get("n_parameters", "?"), replications=prov.get("replications", "?"),
+                 link="\x00")
+        # the link is markup: put it in after the text is escaped
+        parts.append(h.paragraph(note, "note").replace("\x00", link))
+        parts.append(h.table(robustness.table(lang), index=False, float_format="{:,.0f}"))
+        for name, png in robustness.tornado.items():
+            caption = t("robustness.tornado_title", lang, name=name, baseline=batch.baseline)
+            parts += [h.heading(caption), h.figure(png, caption)]
     parts.append(h.heading(t("batch.notebooks_title", lang)))
     parts.append(h.bullet_list(
         h.link(f"notebook/{n}.ipynb", n) for n in batch.scenarios
@@ -254,14 +271,49 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
 
 def write_batch_report(directory: str | Path, scenarios: Sequence[str], baseline: str,
                        lang: str = "id", failures: Sequence[Any] = (),
-                       batch_provenance: Mapping[str, str] | None = None) -> Path | None:
-    """Write ``index.html``, ``ringkasan.xlsx`` and the batch figures; None if nothing finished."""
+                       batch_provenance: Mapping[str, str] | None = None,
+                       robustness_dir: Path | None = None) -> Path | None:
+    """Write ``index.html``, ``ringkasan.xlsx`` and the batch figures; None if nothing finished.
+
+    ``robustness_dir``: the batch's robustness results (``kinerja-sim run --robustness``), shown
+    as a section of the page and a ``ketahanan`` sheet."""
     directory = Path(directory)
     done = set(finished_scenarios(directory))
     names = [n for n in scenarios if n in done]
     if not names:
         return None
     batch = load_batch(directory, names)
-    write_workbook(batch, directory / "ringkasan.xlsx", lang, batch_provenance, failures)
-    page = index_html(batch, lang, batch_provenance, failures, directory / "gambar")
+    robust = RobustnessSection.read(robustness_dir) if robustness_dir is not None else None
+    write_workbook(batch, directory / "ringkasan.xlsx", lang, batch_provenance, failures,
+                   robust)
+    page = index_html(batch, lang, batch_provenance, failures, directory / "gambar", robust)
     return write_text(directory / "index.html", page)
+
+
+@dataclass
+class RobustnessSection:
+    """What the report shows of a batch's robustness analysis: the per-(scenario, metric)
+    summary with verdicts, the tornado PNG of each scenario, and the run's provenance."""
+
+    folder: Path
+    summary: pd.DataFrame
+    tornado: dict[str, bytes]
+    provenance: dict[str, str]
+
+    @classmethod
+    def read(cls, folder: Path) -> RobustnessSection:
+        summary = pd.read_parquet(folder / "ringkasan.parquet")
+        pngs = {name: (folder / f"tornado_{name}.png").read_bytes()
+                for name in dict.fromkeys(summary["scenario"])
+                if (folder / f"tornado_{name}.png").is_file()}
+        return cls(folder, summary, pngs, _read_provenance(folder / "ringkasan.parquet"))
+
+    def table(self, lang: str = "id") -> pd.DataFrame:
+        """One row per (scenario, metric): share of better worlds, what it hangs on, verdict."""
+        s = self.summary
+        return pd.DataFrame({
+            t("robustness.col_scenario", lang): s["scenario"],
+            t("robustness.col_metric", lang): [t(f"metric.{m}", lang) for m in s["metric"]],
+            t("robustness.col_share", lang): (100 * s["share_better"]).round(0),
+            t("robustness.col_hangs", lang): s["hangs_on"],
+            t("robustness.col_verdict", lang): s["verdict"]})
