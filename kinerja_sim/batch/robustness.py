@@ -42,6 +42,10 @@ HEADLINE = ("service.true_output", "motivation.index", "objectivity.spearman",
             "fairness.four_fifths.rumpun", "fairness.four_fifths.golongan",
             "fairness.four_fifths.opd", "allowance.mean_tpp")
 SEP = "|"
+#: The budget of a quick test in the designer: Morris screening with one trajectory (k + 1
+#: worlds), 4 quarters x 2 replications per world, no Sobol step. A ranking to look at while
+#: designing, in well under a minute on Binjai; `kinerja-sim robustness` gives the figures to quote.
+ROBUSTNESS_QUICK = {"periods": 4, "replications": 2, "trajectories": 1, "sobol_top": 0}
 
 
 # ---------------------------------------------------------------- plausible ranges

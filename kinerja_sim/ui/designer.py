@@ -211,6 +211,18 @@ class DesignerApp(w.VBox):
         self.projection_chart = w.Image(format="png", layout=w.Layout(max_width="580px"))
         self.projection_table = w.HTML()
         self.projection_table.add_class("ks-projection")
+        self.assumption = w.HTML()
+        self.assumption.add_class("ks-assumption")
+        self.robustness_button = w.Button(description=L("robustness_run"), icon="balance-scale",
+                                          layout=w.Layout(width="auto", min_width="170px"))
+        self.robustness_status = w.HTML()
+        self.robustness_status.add_class("ks-robustness-status")
+        self.robustness_table = w.HTML()
+        self.robustness_table.add_class("ks-robustness")
+        self.robustness_chart = w.Image(format="png", layout=w.Layout(max_width="580px"))
+        self.last_robustness = None  # RobustnessResult of the last finished test
+        self._robustness_running = False
+        self._robustness_key: tuple | None = None
         self.save_name = w.Text(value=state.name, description=L("save_name"),
                                 style={"description_width": "110px"},
                                 layout=w.Layout(width="420px"))
@@ -228,6 +240,8 @@ class DesignerApp(w.VBox):
                                        names="value")
         self.projection_button.on_click(self._guard("projection",
                                                     lambda _b: self.start_projection()))
+        self.robustness_button.on_click(self._guard("robustness",
+                                                    lambda _b: self.start_robustness()))
         self.save_name.observe(self._guard("save", self._on_name), names="value")
         self.save_button.on_click(self._guard("save", self._on_save))
 
@@ -240,6 +254,9 @@ class DesignerApp(w.VBox):
             w.HTML(f"<b>{html.escape(L('out_projection'))}</b>"),
             w.HBox([self.projection_button, self.projection_status]), self.projection_chart,
             self.projection_table,
+            w.HTML(f"<b>{html.escape(L('out_robustness'))}</b>"), self.assumption,
+            w.HBox([self.robustness_button, self.robustness_status]), self.robustness_table,
+            self.robustness_chart,
         ], layout=w.Layout(width="50%", padding="0 0 0 12px"))
         save_box = w.VBox([w.HTML(f"<b>{html.escape(L('save_title'))}</b>"), self.save_name,
                            self.save_path, self.save_button, self.save_message])
@@ -480,7 +497,10 @@ class DesignerApp(w.VBox):
             "status", n=_num(self.state.workforce.n, 0, self.lang),
             ms=_num(fast.elapsed_s * 1000, 0, self.lang), name=self.state.preset.name,
             baseline=self.state.baseline.name))
+        self._show_assumption()
         self.clear_error()
+        if self._robustness_key is not None and self._robustness_key != self.state.design_key():
+            self.robustness_status.value = html.escape(self._t("robustness_outdated"))
         if self._projection_key != self.state.design_key():
             self.projection_status.value = html.escape(self._t(
                 "projection_waiting" if self.auto_projection else "projection_outdated"))
@@ -577,6 +597,71 @@ class DesignerApp(w.VBox):
         self.projection_status.value = '<span class="ks-done">' + html.escape(self._t(
             "projection_done", s=_num(result.elapsed_s, 1, self.lang), periods=result.periods,
             replications=result.replications)) + "</span>"
+
+    # ------------------------------------------------------------ assumption and robustness
+
+    def _show_assumption(self) -> None:
+        """The candidate's initial-understanding assumption with its range (every change)."""
+        a, b = self.state.candidate().understanding, self.state.baseline.understanding
+        n = functools.partial(_num, digits=2, lang=self.lang)
+        self.assumption.value = html.escape(self._t(
+            "assumption", value=n(a.value), low=n(a.low), high=n(a.high), base=n(b.value)))
+
+    def start_robustness(self) -> bool:
+        """Test the candidate design over the plausible ranges (Morris screening, small budget)
+        in the background; a click while a test runs is ignored (returns False)."""
+        from kinerja_sim.batch.robustness import ROBUSTNESS_QUICK, plausible_ranges
+
+        if self._robustness_running:
+            self.robustness_status.value = html.escape(self._t("robustness_busy"))
+            return False
+        candidate, baseline = self.state.candidate(), self.state.baseline
+        key = self.state.design_key()
+        k = len(plausible_ranges())
+        q = ROBUSTNESS_QUICK
+        self._robustness_running = True
+        self.robustness_status.value = '<span class="ks-working">&#8987; ' + html.escape(
+            self._t("robustness_working", k=k, n=q["trajectories"] * (k + 1),
+                    periods=q["periods"], replications=q["replications"])) + "</span>"
+        lang = self.lang
+
+        def work():
+            import time
+
+            from kinerja_sim.batch.robustness import robustness_of
+
+            start = time.perf_counter()
+            result = robustness_of([candidate], baseline, progress=False, lang=lang, **q)
+            return key, result, time.perf_counter() - start
+
+        self.scheduler.background(work, self._guard("robustness", self._robustness_done))
+        return True
+
+    def _robustness_done(self, keyed, error: BaseException | None) -> None:
+        from kinerja_sim.batch.robustness import tornado_figure
+        from kinerja_sim.report.files import figure_png
+
+        self._robustness_running = False
+        if error is not None:
+            self.robustness_status.value = ""
+            self.show_error("robustness", error)
+            return
+        key, result, elapsed = keyed
+        self.last_robustness, self._robustness_key = result, key
+        rows = [[html.escape(t(f"metric.{r.metric}", self.lang)),
+                 _num(100 * r.share_better, 0, self.lang) + " %", html.escape(r.verdict)]
+                for r in result.summary.itertuples()]
+        self.robustness_table.value = _table(
+            "ks-robustness", [self._t("robustness_col_metric"), self._t("robustness_col_share"),
+                              self._t("robustness_col_verdict")], rows)
+        import matplotlib.pyplot as plt
+
+        fig = tornado_figure(result, result.summary["scenario"].iloc[0], self.lang)
+        self.robustness_chart.value = figure_png(fig)
+        plt.close(fig)
+        status = "robustness_done" if key == self.state.design_key() else "robustness_outdated"
+        self.robustness_status.value = '<span class="ks-done">' + html.escape(
+            self._t(status, s=_num(elapsed, 0, self.lang))) + "</span>"
 
 
 def designer(workforce=None, preset: str | Path = "kpi_objektif_binjai",
