@@ -214,3 +214,15 @@ def test_default_params_are_the_packaged_pasal_41_values():
     assert (b.kurang_min, b.cukup_min, b.baik_min, b.sangat_baik_min, b.sangat_baik_max) == (
         50.0, 70.0, 90.0, 110.0, 120.0)
     assert P.capaian.cap == 120.0 and P.effective_weights.skp == 0.7
+
+
+def test_innovation_may_be_given_as_0_1_integers():
+    # a 0/1 column read from a spreadsheet means the same as False/True
+    codes = pp30.predikat_from_score(np.array([115.0, 115.0]), np.array([1, 0]), P)
+    assert codes.tolist() == [4, 3]
+
+
+def test_score_checks_the_organisation_too():
+    m = make_measurements(1, 1)
+    with pytest.raises(InputError, match="OPD code outside org_predikat"):
+        pp30.score(m, make_org(1, opd=1), P)

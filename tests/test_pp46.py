@@ -303,3 +303,44 @@ def test_time_or_cost_target_at_or_below_zero_names_the_rows():
     assert [str(q) for q in exc.value.problems] == [
         "<measurements>: rows 2, 3, column 'time_target/cost_target': 2 employee(s) have a "
         "time or cost target <= 0 (expected > 0 or empty)"]
+
+
+def test_score_checks_the_organisation_too():
+    with pytest.raises(InputError, match="OPD code outside org_predikat"):
+        pp46.score(make_measurements(1, 1), make_org(1, opd=1), P)
+
+
+def test_time_and_cost_targets_below_one_are_valid_but_zero_cost_is_not():
+    # half a month and a cost target of Rp 0.5 are > 0, so allowed. T 0.5, R 0.5 -> waktu 76;
+    # cost T 0.5, R 0.5 -> biaya 76; activity (100 + 80 + 76 + 76) / 4 = 83
+    m = make_measurements(1, 1, quality=80, time_target=0.5, time_realisation=0.5,
+                          cost_target=0.5, cost_realisation=0.5)
+    assert _score(m).extra["skp"] == pytest.approx([83.0])
+    with pytest.raises(InputError, match="time or cost target <= 0"):
+        _score(make_measurements(1, 1, cost_target=0.0, cost_realisation=0.0))
+
+
+def test_score_uses_the_scenario_time_cost_formula_for_waktu_and_biaya():
+    # k 2.0 instead of 1.76: on time (R = T) waktu = (2 - 1) x 100 = 100 and biaya likewise;
+    # activity (100 + 80 + 100 + 100) / 4 = 95
+    p = pp46.params_from({"time_cost_formula": {"k": 2.0}})
+    m = make_measurements(1, 1, quality=80, cost_target=100.0, cost_realisation=100.0)
+    assert pp46.score(m, make_org(1), p).extra["skp"] == pytest.approx([95.0])
+
+
+def test_missing_cost_realisation_alone_scores_missing_and_still_divides_by_four():
+    # kuantitas 100, kualitas 80, waktu 76, cost target given but no realisation -> biaya 0:
+    # (100 + 80 + 76 + 0) / 4 = 64; with missing_aspect_score 40: (256 + 40) / 4 = 74
+    m = make_measurements(1, 1, quality=80, cost_target=100.0, cost_realisation=np.nan)
+    res = _score(m)
+    assert res.extra["skp"] == pytest.approx([64.0])
+    assert res.extra["n_missing_aspects"].tolist() == [1]
+    p40 = pp46.params_from({"missing": {"missing_aspect_score": 40.0}})
+    assert pp46.score(m, make_org(1), p40).extra["skp"] == pytest.approx([74.0])
+
+
+def test_perilaku_is_per_employee():
+    # two employees with different ratings each get their own mean (five aspects, all equal)
+    p = np.array([[60.0] * 7, [90.0] * 7])
+    assert pp46.perilaku_score(p, np.array([False, False]), P).tolist() == pytest.approx(
+        [60.0, 90.0])
