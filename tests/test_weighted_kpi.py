@@ -350,3 +350,40 @@ def test_score_result_fields_and_behaviour_mix():
 def test_score_checks_its_inputs():
     with pytest.raises(InputError, match="no IKI slot"):
         wk.score(make_measurements(1, 1, indicator=-1), make_org(1), params())
+
+
+def test_percentile_matches_mid_ranks_in_large_interleaved_groups():
+    # 300 values with many ties in 3 interleaved groups: each group's percentile is
+    # 100 x (mid-rank - 1) / (n - 1), mid-ranks taken independently with scipy's rankdata
+    from scipy.stats import rankdata
+
+    rng = np.random.default_rng(7)
+    v = rng.integers(0, 20, 300).astype(float)
+    key = rng.integers(0, 3, 300)
+    out = wk.percentile_within_groups(v, key)
+    for g in range(3):
+        sel = key == g
+        expected = 100 * (rankdata(v[sel], method="average") - 1) / (sel.sum() - 1)
+        assert out[sel] == pytest.approx(expected)
+
+
+def test_percentile_ties_do_not_run_across_groups():
+    # group 0: 1, 5 -> 0, 100; group 1: 5, 9 -> 0, 100 (the two 5s are in different groups)
+    out = wk.percentile_within_groups(np.array([1.0, 5.0, 5.0, 9.0]), np.array([0, 0, 1, 1]))
+    assert out.tolist() == pytest.approx([0.0, 100.0, 0.0, 100.0])
+
+
+def test_percentile_of_one_value_is_50():
+    assert wk.percentile_within_groups(np.array([42.0]), np.array([3])).tolist() == [50.0]
+
+
+def test_zscore_of_nothing_is_empty():
+    assert wk.zscore_within_groups(np.array([]), np.array([], dtype=np.int64)).size == 0
+
+
+@pytest.mark.parametrize("method", ["zscore_within_unit", "percentile_within_unit"])
+def test_everyone_missing_scores_missing_slot_score(method):
+    # no realisation at all: the within-unit groups are empty and every IKI scores 25
+    p = params(behaviour_weight=0.0, normalisation={"method": method, "missing_slot_score": 25.0})
+    m = make_measurements(2, 1, realisation=np.nan)
+    assert wk.score(m, make_org(2), p).extra["hasil"] == pytest.approx([25.0, 25.0])
