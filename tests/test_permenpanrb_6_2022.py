@@ -297,6 +297,10 @@ def test_merit_z_is_taken_per_population_and_is_zero_when_constant():
                           perilaku=80.0)
     org = dataclasses.replace(make_org(4), population=np.array([0, 0, 1, 1]))
     assert s622.score(m, org, NO_CURVE).merit == pytest.approx([-1.0, 1.0, -1.0, 1.0])
+    # perilaku 70, 90 | 80, 100 per population: z -1, +1 in each, so merit -2, 2, -2, 2
+    mp = make_measurements(4, 1, realisation=[[90.0], [110.0], [100.0], [120.0]],
+                           perilaku=[[70.0], [90.0], [80.0], [100.0]])
+    assert s622.score(mp, org, NO_CURVE).merit == pytest.approx([-2.0, 2.0, -2.0, 2.0])
     # one population: mean 105, sd sqrt(125): 90 -> -15 / 11.18
     one = s622.score(m, make_org(4), NO_CURVE).merit
     assert one == pytest.approx((np.array([90, 110, 100, 120]) - 105) / np.sqrt(125))
@@ -316,3 +320,15 @@ def test_score_result_fields():
 def test_score_checks_its_inputs():
     with pytest.raises(InputError, match="non-positive target"):
         s622.score(make_measurements(1, 1, target=0.0), make_org(1), NO_CURVE)
+
+
+def test_merit_z_divides_by_a_small_sd_too():
+    # capaian 100 and 101: mean 100.5, population sd 0.5 (below 1), z = -1, +1; perilaku
+    # constant
+    m = make_measurements(2, 1, realisation=[[100.0], [101.0]], perilaku=80.0)
+    assert s622.score(m, make_org(2), NO_CURVE).merit == pytest.approx([-1.0, 1.0])
+
+
+def test_score_checks_the_organisation_too():
+    with pytest.raises(InputError, match="OPD code outside org_predikat"):
+        s622.score(make_measurements(1, 1), make_org(1, opd=1), NO_CURVE)
