@@ -154,6 +154,7 @@ def test_level_thresholds_must_be_ordered_equal_allowed():
         s622.params_from({"hasil": {"sesuai_from": 100.0, "atas_from": 99.0}})
     assert [(q.location, q.message.split("; got")[0]) for q in exc.value.problems] == [
         ("scheme.params.hasil", "Value error, atas_from must be >= sesuai_from")]
+    assert [q.file for q in exc.value.problems] == ["<scenario>"]
     with pytest.raises(InputError, match="scheme.params.perilaku: Value error, atas_from"):
         s622.params_from({"perilaku": {"sesuai_from": 90.0, "atas_from": 80.0}})
     # equal edges: no Sesuai band; 100 is Di Atas, 99.99 Di Bawah
@@ -332,3 +333,9 @@ def test_merit_z_divides_by_a_small_sd_too():
 def test_score_checks_the_organisation_too():
     with pytest.raises(InputError, match="OPD code outside org_predikat"):
         s622.score(make_measurements(1, 1), make_org(1, opd=1), NO_CURVE)
+
+
+def test_majority_rating_accepts_blocked_as_0_1_integers():
+    out = s622.majority_rating(np.array([3, 3]), np.array([0, 0]), np.array([4, 4]), 0.5,
+                               blocked=np.array([1, 0]))
+    assert out.tolist() == [SESUAI, ATAS]
