@@ -249,3 +249,24 @@ def test_check_inputs_organisation_codes():
     assert _problems(m, make_org(2, opd=[0, 1], org_predikat=(-1, 4))) == [
         "<organisation>: org_predikat: organisation predikat code outside 0..4"]
     check_inputs(m, make_org(2, opd=[0, 1], org_predikat=(0, 4)))  # both end codes valid
+
+
+def test_capaian_output_shape_follows_whichever_input_is_an_array():
+    # only the realisation is an array
+    assert capaian(10.0, np.array([5.0, 10.0]), True).tolist() == pytest.approx([50.0, 100.0])
+    # only the direction is an array: R/T 0.5 -> 50 higher-better, (2 - 0.5) x 100 lower-better
+    assert capaian(10.0, 5.0, np.array([True, False])).tolist() == pytest.approx([50.0, 150.0])
+
+
+def test_capaian_of_scalars_is_a_python_float():
+    assert isinstance(capaian(10.0, 5.0, True), float)
+
+
+def test_direction_and_masks_may_be_0_1_integers():
+    assert capaian(10.0, np.array([5.0, 5.0]), np.array([1, 0])).tolist() == pytest.approx(
+        [50.0, 150.0])
+    assert row_any(np.array([[1, 0, 2], [0, 0, 0]])).tolist() == [True, False]
+
+
+def test_target_below_one_is_a_valid_target():
+    check_inputs(make_measurements(1, 1, target=0.5, realisation=0.5), make_org(1))

@@ -49,3 +49,9 @@ def test_tpp_deduction_uses_each_late_band_weight_and_whole_day_absence():
     assert out["deduction_pct"][0] == pytest.approx(23 / 3)
     # kelas 7 Rp 3,615,000: 0.6 x 3,615,000 + 0.4 x 3,615,000 x (1 - 23/300)
     assert out["tpp_total"][0] == pytest.approx(2_169_000 + 1_446_000 * (1 - 23 / 300))
+
+
+def test_tpp_parameter_errors_name_the_scenario_file_and_key_path():
+    with pytest.raises(InputError) as exc:
+        tpp.params_from({"bogus": 1})
+    assert [str(p) for p in exc.value.problems] == ["<scenario>: tpp.bogus: unknown key"]
