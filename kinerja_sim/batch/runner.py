@@ -361,19 +361,34 @@ async def run_one(job: Job, source: Any, pool: KernelPool, directory: Path,
     pid = _kernel_pid(km)
     write_text(running_path(directory, job.name),
                json.dumps({"scenario": job.name, "kernel_pid": pid}))
+    running: dict[str, int | None] = {"cell": None}  # index of the cell executing now
+
+    def started(cell, cell_index, **_):
+        running["cell"] = cell_index
+
+    def finished(cell, cell_index, **_):
+        running["cell"] = None
+
     client = NotebookClient(nb, km=km, timeout=None, kernel_name="python3",
-                            resources={"metadata": {"path": os.getcwd()}})
+                            resources={"metadata": {"path": os.getcwd()}},
+                            on_cell_execute=started, on_cell_executed=finished)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     try:
         await asyncio.wait_for(client.async_execute(), timeout=timeout)
     except CellExecutionError as err:
         cell, line = _error_cell(nb) or ("-", f"{err.ename}: {err.evalue}")
         failure = Failure(job.name, cell, line)
-    except DeadKernelError:
-        failure = Failure(job.name, _running_cell(nb), "DeadKernelError: kernel died")
-    except TimeoutError:
-        failure = Failure(job.name, _running_cell(nb), f"TimeoutError: over {timeout:g} s")
-    except Exception as err:
-        failure = Failure(job.name, _running_cell(nb), f"{type(err).__name__}: {err}")
+    except Exception as err:  # TimeoutError, DeadKernelError, or anything else
+        # nbclient may turn the cancellation at the deadline into DeadKernelError: past the
+        # deadline it is a timeout whatever the exception says
+        if isinstance(err, TimeoutError) or loop.time() >= deadline:
+            why = f"TimeoutError: over {timeout:g} s"
+        elif isinstance(err, DeadKernelError):
+            why = "DeadKernelError: kernel died"
+        else:
+            why = f"{type(err).__name__}: {err}"
+        failure = Failure(job.name, _describe_cell(nb, running["cell"]), why)
     finally:
         if getattr(client, "kc", None) is not None:
             client.kc.stop_channels()
@@ -392,13 +407,12 @@ async def run_one(job: Job, source: Any, pool: KernelPool, directory: Path,
     return failure
 
 
-def _running_cell(nb: Any) -> str:
-    """The first code cell that has not finished (no execution count yet)."""
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and cell.get("execution_count") is None:
-            first = (cell.source.strip().splitlines() or [""])[0][:60]
-            return f"{i} ({first})"
-    return "-"
+def _describe_cell(nb: Any, index: int | None) -> str:
+    """"index (first line)" of the cell that was executing, or "-" if none was."""
+    if index is None:
+        return "-"
+    first = (nb.cells[index].source.strip().splitlines() or [""])[0][:60]
+    return f"{index} ({first})"
 
 
 def _kernel_pid(km: Any) -> int | None:
