@@ -575,6 +575,9 @@ def batch_robustness(directory: str | Path, reforms: Sequence[Scenario], baselin
     key = {"scenarios": sorted(f"{r.name}:{r.hash}" for r in reforms),
            "baseline": f"{baseline.name}:{baseline.hash}", "seed": seed, "periods": periods,
            "workforce": [profile, w.seed, w.n], "version": versions()["kinerja_sim"],
+           # the plausible ranges themselves (data/ranges.yaml may change within a version)
+           "ranges": [[u.path, u.low, u.high, u.applies_to]
+                      for u in plausible_ranges(options.parameters)],
            # where it ran (Dask or not, how many workers) does not change the result
            "options": {k: v for k, v in {**options.__dict__,
                                          "parameters": list(options.parameters or [])}.items()
