@@ -551,3 +551,36 @@ def test_apply_per_opd_disabled_heads_and_enabled_flag():
     pred, rep = apply_per_opd(raw, np.arange(4.0), org, allin)
     # 4 people: cap floor(2.8) = 2 -> indices 0, 1 to Baik
     assert pred.tolist() == [B, B, SB, SB] and rep["group_size"].tolist() == [4]
+
+
+def _istimewa_only(org_rule):
+    from kinerja_sim.schemes.base import ORG_PREDIKAT
+    from kinerja_sim.schemes.distribution import DistributionParams, OrgRule
+    rules = {o: OrgRule() for o in ORG_PREDIKAT}
+    rules["Istimewa"] = org_rule
+    return DistributionParams(enabled=True, rules=rules)
+
+
+def test_earlier_movers_return_first_nearest_origin_first():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    # down: caps move the Kurang (0) and the BP (1) up into Baik; the floor "1 Sangat Kurang"
+    # then draws from Baik: earlier movers from below go first, the nearest origin (BP) first
+    down = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Kurang/Misconduct", max_share=0.0, move_to="Baik"),
+              CapRule(category="Butuh Perbaikan", max_share=0.0, move_to="Baik")],
+        floors=[FloorRule(categories=["Sangat Kurang"], min_count=1,
+                          fill_from=["Kurang/Misconduct", "Butuh Perbaikan", "Baik",
+                                     "Sangat Baik"])]))
+    pred, rep = run([K, BP, B, B], O_IST, rules=down)
+    assert pred.tolist() == [B, SK, B, B]
+    assert rep["flows"][0, BP, SK] == 1 and rep["flows"][0, B, B] == 2
+    # up: the cap moves both Baik (2, 3) down into Kurang; the floor "1 Sangat Baik" draws from
+    # Kurang: an earlier mover from above goes back up first (the higher merit, 3), not a native
+    up = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Baik", max_share=0.0, move_to="Kurang/Misconduct")],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=1,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+    pred, rep = run([K, K, B, B], O_IST, rules=up)
+    assert pred.tolist() == [K, K, K, SB]
+    assert rep["flows"][0, B, SB] == 1 and rep["flows"][0, K, K] == 2
