@@ -561,26 +561,53 @@ def _istimewa_only(org_rule):
     return DistributionParams(enabled=True, rules=rules)
 
 
-def test_earlier_movers_return_first_nearest_origin_first():
+def _down_rules(need: int):
     from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
-    # down: caps move the Kurang (0) and the BP (1) up into Baik; the floor "1 Sangat Kurang"
-    # then draws from Baik: earlier movers from below go first, the nearest origin (BP) first
-    down = _istimewa_only(OrgRule(
+    return _istimewa_only(OrgRule(
         caps=[CapRule(category="Kurang/Misconduct", max_share=0.0, move_to="Baik"),
               CapRule(category="Butuh Perbaikan", max_share=0.0, move_to="Baik")],
-        floors=[FloorRule(categories=["Sangat Kurang"], min_count=1,
+        floors=[FloorRule(categories=["Sangat Kurang"], min_count=need,
                           fill_from=["Kurang/Misconduct", "Butuh Perbaikan", "Baik",
                                      "Sangat Baik"])]))
-    pred, rep = run([K, BP, B, B], O_IST, rules=down)
-    assert pred.tolist() == [B, SK, B, B]
-    assert rep["flows"][0, BP, SK] == 1 and rep["flows"][0, B, B] == 2
-    # up: the cap moves both Baik (2, 3) down into Kurang; the floor "1 Sangat Baik" draws from
-    # Kurang: an earlier mover from above goes back up first (the higher merit, 3), not a native
-    up = _istimewa_only(OrgRule(
-        caps=[CapRule(category="Baik", max_share=0.0, move_to="Kurang/Misconduct")],
+
+
+def _up_rules(capped: tuple[str, ...]):
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    return _istimewa_only(OrgRule(
+        caps=[CapRule(category=c, max_share=0.0, move_to="Kurang/Misconduct") for c in capped],
         floors=[FloorRule(categories=["Sangat Baik"], min_count=1,
                           fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
                                      "Sangat Kurang"])]))
-    pred, rep = run([K, K, B, B], O_IST, rules=up)
+
+
+def test_earlier_movers_return_first_nearest_origin_first():
+    # down: caps move the Kurang (0) and the BP (1) up into Baik; the floor "1 Sangat Kurang"
+    # then draws from Baik: earlier movers from below go first, the nearest origin (BP) first
+    pred, rep = run([K, BP, B, B], O_IST, rules=_down_rules(1))
+    assert pred.tolist() == [B, SK, B, B]
+    assert rep["flows"][0, BP, SK] == 1 and rep["flows"][0, B, B] == 2
+    # two needed: both earlier movers (BP, then Kurang) before any native Baik
+    pred, _ = run([K, BP, B, B], O_IST, rules=_down_rules(2))
+    assert pred.tolist() == [SK, SK, B, B]
+    # up: the cap moves both Baik (2, 3) down into Kurang; the floor "1 Sangat Baik" draws from
+    # Kurang: an earlier mover from above goes back up first (the higher merit, 3), not a native
+    pred, rep = run([K, K, B, B], O_IST, rules=_up_rules(("Baik",)))
     assert pred.tolist() == [K, K, K, SB]
     assert rep["flows"][0, B, SB] == 1 and rep["flows"][0, K, K] == 2
+    # nearest origin first going up too: a BP mover in Kurang goes back before a Baik mover
+    pred, _ = run([K, BP, B, B], O_IST, rules=_up_rules(("Baik", "Butuh Perbaikan")))
+    assert pred.tolist() == [K, SB, K, K]
+
+
+def test_movers_from_the_far_side_are_drawn_after_the_natives():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    # the cap moves the Sangat Kurang (0) up into Kurang; the floor "2 Sangat Baik" draws both
+    # people in Kurang: the native (1) and then the mover from below (0)
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Sangat Kurang", max_share=0.0, move_to="Kurang/Misconduct")],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=2,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+    pred, rep = run([SK, K], O_IST, rules=rules)
+    assert pred.tolist() == [SB, SB]
+    assert rep["flows"][0, SK, SB] == 1 and rep["flows"][0, K, SB] == 1
