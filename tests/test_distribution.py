@@ -611,3 +611,21 @@ def test_movers_from_the_far_side_are_drawn_after_the_natives():
     pred, rep = run([SK, K], O_IST, rules=rules)
     assert pred.tolist() == [SB, SB]
     assert rep["flows"][0, SK, SB] == 1 and rep["flows"][0, K, SB] == 1
+
+
+def test_far_side_movers_nearest_origin_first():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+
+    def rules(need):
+        return _istimewa_only(OrgRule(
+            caps=[CapRule(category="Kurang/Misconduct", max_share=0.0, move_to="Baik"),
+                  CapRule(category="Butuh Perbaikan", max_share=0.0, move_to="Baik")],
+            floors=[FloorRule(categories=["Sangat Baik"], min_count=need,
+                              fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                         "Sangat Kurang"])]))
+    # the caps move the Kurang (0) and the BP (1) up into Baik; the floor draws from Baik up:
+    # the native (2) first, then the movers from below, the nearest origin (BP) first
+    pred, _ = run([K, BP, B], O_IST, rules=rules(2))
+    assert pred.tolist() == [B, SB, SB]
+    pred, _ = run([K, BP, B], O_IST, rules=rules(3))
+    assert pred.tolist() == [SB, SB, SB]
