@@ -5,6 +5,8 @@ floor/ceil of the shares), not read from the YAML.
 """
 
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -301,3 +303,329 @@ def test_large_population_is_adjusted_consistently():
     pred, rep = apply_distribution(raw, merit, group, orgs, np.ones(n, bool), RULES)
     assert rep["n_moved"] == int((pred != raw).sum()) > 0
     assert rep["moved_per_group"].sum() == rep["n_moved"]
+
+
+# ---------------------------------------------------------------- gaps found by mutation testing
+# Expected values are worked by hand from regulation.md §1.6 (caps floor(share * n), floors
+# max(ceil(share * n), min_count)), not read back from the code.
+
+OTHER4 = ["Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
+
+
+def test_cap_rule_domain_and_message():
+    from kinerja_sim.schemes.distribution import CapRule
+    assert CapRule(category="Sangat Baik", max_share=0.0, move_to="Baik").max_share == 0.0
+    assert CapRule(category="Sangat Baik", max_share=1.0, move_to="Baik").max_share == 1.0
+    for bad in (-0.01, 1.01):
+        with pytest.raises(ValueError, match="max_share"):
+            CapRule(category="Sangat Baik", max_share=bad, move_to="Baik")
+    with pytest.raises(ValueError, match="move_to must differ from category"):
+        CapRule(category="Baik", max_share=0.7, move_to="Baik")
+
+
+def test_floor_rule_defaults_domain_and_messages():
+    from kinerja_sim.schemes.distribution import FloorRule
+    f = FloorRule(categories=["Sangat Baik"], fill_from=OTHER4)
+    assert (f.min_share, f.min_count) == (0.0, 0)
+    assert FloorRule(categories=["Sangat Baik"], min_share=1.0, fill_from=OTHER4).min_share == 1.0
+    for kw in ({"min_share": -0.01}, {"min_share": 1.01}, {"min_count": -1}):
+        with pytest.raises(ValueError, match=next(iter(kw))):
+            FloorRule(categories=["Sangat Baik"], fill_from=OTHER4, **kw)
+    with pytest.raises(ValueError, match="categories"):
+        FloorRule(categories=[], fill_from=[*OTHER4, "Sangat Baik"])
+    with pytest.raises(ValueError, match="categories and fill_from must not repeat a label"):
+        FloorRule(categories=["Sangat Baik", "Sangat Baik"], fill_from=OTHER4)
+    with pytest.raises(ValueError, match="categories and fill_from must not repeat a label"):
+        FloorRule(categories=["Sangat Baik"], fill_from=[*OTHER4, "Baik"])
+    with pytest.raises(ValueError,
+                       match="fill_from must not contain one of the floor's own categories"):
+        FloorRule(categories=["Sangat Baik"], fill_from=[*OTHER4, "Sangat Baik"])
+    with pytest.raises(ValueError, match=r"fill_from must list every other category; "
+                                         r"missing \['Sangat Kurang'\]"):
+        FloorRule(categories=["Sangat Baik"], fill_from=OTHER4[:3])
+
+
+def test_org_rule_messages():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    c_sb = CapRule(category="Sangat Baik", max_share=0.1, move_to="Baik")
+    with pytest.raises(ValueError, match="at most one cap per category"):
+        OrgRule(caps=[c_sb, c_sb])
+    with pytest.raises(ValueError, match=r"cap on 'Baik' moves people to 'Sangat Baik', "
+                                         r"which is itself capped; move_to must be uncapped"):
+        OrgRule(caps=[CapRule(category="Baik", max_share=0.7, move_to="Sangat Baik"), c_sb])
+    f1 = FloorRule(categories=["Sangat Baik", "Baik"], fill_from=OTHER4[1:])
+    f2 = FloorRule(categories=["Baik"], fill_from=["Sangat Baik", *OTHER4[1:]])
+    with pytest.raises(ValueError, match="floor category sets must be disjoint"):
+        OrgRule(floors=[f1, f2])
+    f3 = FloorRule(categories=["Butuh Perbaikan"],
+                   fill_from=["Sangat Baik", "Baik", "Kurang/Misconduct", "Sangat Kurang"])
+    assert len(OrgRule(caps=[c_sb], floors=[f2, f3]).floors) == 2  # disjoint, uncapped move_to
+    assert OrgRule().caps == [] and OrgRule().floors == []
+
+
+def test_distribution_params_defaults_and_missing_rules():
+    from kinerja_sim.schemes.distribution import DistributionParams
+    p = DistributionParams(rules=RULES.rules)
+    assert (p.enabled, p.exclude_opd_heads, p.min_group_size, p.draw_order) == (
+        False, True, 1, "stayers_first")
+    with pytest.raises(ValueError, match="min_group_size"):
+        DistributionParams(rules=RULES.rules, min_group_size=0)
+    partial = {k: v for k, v in RULES.rules.items() if k not in ("Kurang", "Istimewa")}
+    with pytest.raises(ValueError, match=r"rules needed for every organisation predikat; "
+                                         r"missing \['Kurang', 'Istimewa'\]"):
+        DistributionParams(rules=partial)
+
+
+def test_input_errors_are_exact():
+    n2 = np.zeros(2, int)
+    ones = np.ones(2, bool)
+    msg = "apply_distribution: {} has shape (1,), expected (2,)"
+    with pytest.raises(ValueError, match=re.escape(msg.format("merit"))):
+        apply_distribution(n2, np.zeros(1), n2, np.array([O_IST]), ones, RULES)
+    with pytest.raises(ValueError, match=re.escape(msg.format("group"))):
+        apply_distribution(n2, np.zeros(2), np.zeros(1, int), np.array([O_IST]), ones, RULES)
+    with pytest.raises(ValueError, match=re.escape(msg.format("eligible"))):
+        apply_distribution(n2, np.zeros(2), n2, np.array([O_IST]), np.ones(1, bool), RULES)
+    for raw in ([-1, 0], [0, 5]):
+        with pytest.raises(ValueError, match=re.escape(
+                "apply_distribution: predikat_raw codes must be 0..4")):
+            apply_distribution(np.array(raw), np.zeros(2), n2, np.array([O_IST]), ones, RULES)
+    for org in (-1, 5):
+        with pytest.raises(ValueError, match=re.escape(
+                "apply_distribution: group_org_predikat codes must be 0..4")):
+            apply_distribution(n2, np.zeros(2), n2, np.array([org]), ones, RULES)
+    for grp in ([0, 2], [-1, 0]):
+        with pytest.raises(ValueError, match=re.escape(
+                "apply_distribution: group codes must be 0..1")):
+            apply_distribution(n2, np.zeros(2), np.array(grp), np.array([O_IST, O_IST]), ones,
+                               RULES)
+    for m in (np.inf, -np.inf, np.nan):
+        with pytest.raises(ValueError, match=re.escape(
+                "apply_distribution: merit must be finite for eligible employees")):
+            apply_distribution(n2, np.array([0.0, m]), n2, np.array([O_IST]), ones, RULES)
+
+
+def test_edge_codes_accepted_and_ineligible_rows_not_checked():
+    # codes 0 and 4 are valid at both ends; an ineligible row's group and merit are not used
+    raw = np.array([SK, SB, SB])
+    pred, rep = apply_distribution(raw, np.array([0.0, 1.0, np.nan]), np.array([0, 0, 7]),
+                                   np.array([O_IST]), np.array([True, True, False]), RULES)
+    # Istimewa, n = 2: cap floor(0.7 * 2) = 1 Sangat Baik; the lower-merit SB (index 1) is the
+    # only SB that counts, 1 <= 1: nobody moves
+    assert pred.tolist() == [SK, SB, SB] and rep["n_moved"] == 0
+    pred, _ = apply_distribution(np.array([SB]), np.zeros(1), np.zeros(1, int),
+                                 np.array([O_SK]), np.ones(1, bool), RULES)
+    assert pred.tolist() == [B]  # Sangat Kurang: cap 0 on Sangat Baik, org code 0 accepted
+
+
+def test_rule_functions_by_hand():
+    from kinerja_sim.schemes.distribution import excess_bound, feasible_sizes, rules_satisfied
+    counts = np.array([
+        [0, 0, 0, 2, 8],   # Istimewa n=10: cap 7 SB -> 1 over
+        [0, 0, 0, 3, 7],   # Istimewa: complies
+        [0, 5, 1, 2, 2],   # Kurang n=10: K needs 6 (1 short), BP 1 ok, SB cap 1 (1 over)
+        [6, 0, 1, 3, 0],   # Sangat Kurang n=10: SK 6, K+BP 1, SB 0: complies
+        [0, 0, 0, 10, 0],  # Baik n=10: B cap 7 (3 over), BP+K needs 1 (1 short)
+        [0, 0, 6, 4, 0],   # Butuh Perbaikan n=10: BP needs 6: complies
+    ])
+    org = np.array([O_IST, O_IST, O_K, O_SK, O_B, O_BP])
+    assert rules_satisfied(counts, org, RULES).tolist() == [False, True, False, True, False,
+                                                            True]
+    assert excess_bound(counts, org, RULES).tolist() == [1, 0, 2, 0, 4, 0]
+    # Kurang / Sangat Kurang need ceil(0.6 n) + ceil(0.1 n) <= n: n = 1, 2 no (2 > 1, 3 > 2),
+    # n = 3 yes (2 + 1). Baik needs 1 in BP/K: n = 0 no, n = 1 yes. Istimewa: any n, even 0.
+    n = np.array([1, 2, 3, 1, 2, 3, 0, 1, 0, 1])
+    o = np.array([O_K, O_K, O_K, O_SK, O_SK, O_SK, O_B, O_B, O_IST, O_IST])
+    assert feasible_sizes(n, o, RULES).tolist() == [False, False, True, False, False, True,
+                                                    False, True, True, True]
+    # majority reading, Istimewa: ceil(0.5 n) Sangat Baik under a cap of floor(0.7 n):
+    # n = 1: 1 > 0 no; n = 2: 1 <= 1 yes; n = 3: 2 <= 2 yes
+    assert feasible_sizes(np.array([1, 2, 3]), np.full(3, O_IST), MAJORITY).tolist() == [
+        False, True, True]
+
+
+def test_report_of_an_infeasible_group():
+    # Kurang, 2 people both Sangat Baik: SB cap floor(0.1 * 2) = 0 -> both to Baik (caps still
+    # apply); the floors (ceil(1.2) = 2 Kurang + ceil(0.2) = 1 BP = 3 > 2) cannot be met
+    pred, rep = run([SB, SB], O_K)
+    assert pred.tolist() == [B, B]
+    assert rep["infeasible_groups"].tolist() == [0]
+    assert rep["rules_satisfied"].tolist() == [False]
+    assert rep["bound_per_group"].tolist() == [2 + 2 + 1]
+    assert rep["counts_raw"].tolist() == [[0, 0, 0, 0, 2]]
+    assert rep["counts_final"].tolist() == [[0, 0, 0, 2, 0]]
+    assert rep["exempt_groups"].tolist() == []
+    assert rep["labels"] == LABELS and rep["org_labels"] == (
+        "Sangat Kurang", "Kurang", "Butuh Perbaikan", "Baik", "Istimewa")
+
+
+def test_flows_empty_group_and_one_person_group():
+    raw = np.array([SB] * 10 + [SB])
+    group = np.array([0] * 10 + [2])
+    pred, rep = apply_distribution(raw, np.arange(11.0), group, np.array([O_IST, O_K, O_IST]),
+                                   np.ones(11, bool), RULES)
+    F = rep["flows"]
+    assert F.shape == (3, 5, 5)
+    assert F[0, SB, B] == 3 and F[0, SB, SB] == 7 and F[0].sum() == 10
+    assert F[1].sum() == 0 and F[2, SB, B] == 1  # 1 person: cap floor(0.7) = 0
+    assert rep["group_size"].tolist() == [10, 0, 1]
+    assert rep["rules_satisfied"].tolist() == [True, True, True]  # empty group: vacuous
+    assert rep["infeasible_groups"].tolist() == [] and rep["exempt_groups"].tolist() == []
+    assert rep["moved_per_group"].tolist() == [3, 0, 1] and rep["n_moved"] == 4
+    assert pred.dtype == np.int8 and pred.tolist() == [B] * 3 + [SB] * 7 + [B]
+
+
+def test_exempt_group_is_not_infeasible():
+    small = RULES.model_copy(update={"min_group_size": 3})
+    # Kurang of 2 is infeasible, but below min_group_size it is exempt (left alone), not listed
+    # as infeasible; a group of exactly 3 is adjusted
+    raw = np.array([SB, SB] + [SB] * 3)
+    group = np.array([0, 0, 1, 1, 1])
+    pred, rep = apply_distribution(raw, np.arange(5.0), group, np.array([O_K, O_K]),
+                                   np.ones(5, bool), small)
+    assert rep["exempt_groups"].tolist() == [0] and rep["infeasible_groups"].tolist() == []
+    assert pred[:2].tolist() == [SB, SB]
+    # n = 3 Kurang: SB cap 0 -> 3 to Baik; K needs ceil(1.8) = 2, filled from BP (none) then
+    # Baik: the 2 lowest merit; BP needs ceil(0.3) = 1, from Baik: the last one
+    assert pred[2:].tolist() == [K, K, BP]
+
+
+def test_draw_order_decides_who_moves_on():
+    # Kurang, n = 10: 5 Baik (merit 0-4), 5 Sangat Baik (merit 5-9). SB cap floor(1.0) = 1:
+    # 4 SB movers to Baik (the lowest, 5-8). K needs 6 from BP (0), then Baik (9 there).
+    # stayers_first: the 5 native Baik, then 1 SB mover (5); BP needs 1 from Baik: mover 6.
+    # movers_first: the 4 SB movers (5-8), then natives 0, 1; BP needs 1: native 2.
+    raw = [B] * 5 + [SB] * 5
+    pred, rep = run(raw, O_K)
+    assert pred.tolist() == [K] * 5 + [K, BP, B, B, SB]
+    assert rep["flows"][0, B, K] == 5 and rep["flows"][0, SB, K] == 1
+    pred, rep = run(raw, O_K, rules=MOVERS_FIRST)
+    assert pred.tolist() == [K, K, BP, B, B, K, K, K, K, SB]
+    assert rep["flows"][0, B, K] == 2 and rep["flows"][0, SB, K] == 4
+    assert rep["counts_final"][0].tolist() == [0, 6, 1, 2, 1]
+
+
+def test_many_groups_use_the_key_sort_with_the_same_result():
+    # G * 5 >= 2**15 takes the int64 (key, merit rank) sort; keys above the int16 range
+    # (G = 7000: keys up to 34,999) must still be grouped right. Istimewa, 10 Sangat Baik per
+    # group: the 3 lowest (merit, then position) go to Baik.
+    G, m = 7000, 10
+    rng = np.random.default_rng(3)
+    group = np.repeat(np.arange(G), m)
+    perm = rng.permutation(group.size)
+    group = group[perm]
+    merit = rng.integers(0, 3, group.size).astype(float)  # ties: position decides
+    raw = np.full(group.size, SB)
+    pred, rep = apply_distribution(raw, merit, group, np.full(G, O_IST), np.ones(group.size,
+                                   bool), RULES)
+    order = np.lexsort((np.arange(group.size), merit, group))  # by group, merit, position
+    rank = np.empty(group.size, int)
+    rank[order] = np.arange(group.size) % m
+    expected = np.where(rank < 3, B, SB)
+    assert (pred == expected).all()
+    assert rep["n_moved"] == 3 * G
+
+
+def test_cap_of_21_in_30():
+    # Istimewa, n = 30: cap floor(0.7 * 30) = 21 Sangat Baik, 9 to Baik
+    pred, rep = run([SB] * 30, O_IST)
+    assert rep["counts_final"][0].tolist() == [0, 0, 0, 9, 21]
+
+
+def test_apply_per_opd_disabled_heads_and_enabled_flag():
+    from types import SimpleNamespace
+
+    from kinerja_sim.schemes.distribution import apply_per_opd
+    raw = np.array([SB] * 4)
+    org = SimpleNamespace(is_opd_head=np.array([1, 0, 0, 0]), opd=np.zeros(4, int),
+                          org_predikat=np.array([O_IST]))
+    off = RULES.model_copy(update={"enabled": False})
+    pred, rep = apply_per_opd(raw, np.arange(4.0), org, off)
+    assert rep == {"enabled": False} and pred.tolist() == raw.tolist() and pred is not raw
+    on = RULES.model_copy(update={"enabled": True, "exclude_opd_heads": True})
+    pred, rep = apply_per_opd(raw, np.arange(4.0), org, on)
+    # 3 eligible: cap floor(2.1) = 2 -> index 1 (lowest eligible) to Baik; the head keeps SB
+    assert pred.tolist() == [SB, B, SB, SB] and rep["enabled"] is True
+    assert rep["group_size"].tolist() == [3]
+    allin = on.model_copy(update={"exclude_opd_heads": False})
+    pred, rep = apply_per_opd(raw, np.arange(4.0), org, allin)
+    # 4 people: cap floor(2.8) = 2 -> indices 0, 1 to Baik
+    assert pred.tolist() == [B, B, SB, SB] and rep["group_size"].tolist() == [4]
+
+
+def _istimewa_only(org_rule):
+    from kinerja_sim.schemes.base import ORG_PREDIKAT
+    from kinerja_sim.schemes.distribution import DistributionParams, OrgRule
+    rules = {o: OrgRule() for o in ORG_PREDIKAT}
+    rules["Istimewa"] = org_rule
+    return DistributionParams(enabled=True, rules=rules)
+
+
+def _down_rules(need: int):
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    return _istimewa_only(OrgRule(
+        caps=[CapRule(category="Kurang/Misconduct", max_share=0.0, move_to="Baik"),
+              CapRule(category="Butuh Perbaikan", max_share=0.0, move_to="Baik")],
+        floors=[FloorRule(categories=["Sangat Kurang"], min_count=need,
+                          fill_from=["Kurang/Misconduct", "Butuh Perbaikan", "Baik",
+                                     "Sangat Baik"])]))
+
+
+def _up_rules(capped: tuple[str, ...]):
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    return _istimewa_only(OrgRule(
+        caps=[CapRule(category=c, max_share=0.0, move_to="Kurang/Misconduct") for c in capped],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=1,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+
+
+def test_earlier_movers_return_first_nearest_origin_first():
+    # down: caps move the Kurang (0) and the BP (1) up into Baik; the floor "1 Sangat Kurang"
+    # then draws from Baik: earlier movers from below go first, the nearest origin (BP) first
+    pred, rep = run([K, BP, B, B], O_IST, rules=_down_rules(1))
+    assert pred.tolist() == [B, SK, B, B]
+    assert rep["flows"][0, BP, SK] == 1 and rep["flows"][0, B, B] == 2
+    # two needed: both earlier movers (BP, then Kurang) before any native Baik
+    pred, _ = run([K, BP, B, B], O_IST, rules=_down_rules(2))
+    assert pred.tolist() == [SK, SK, B, B]
+    # up: the cap moves both Baik (2, 3) down into Kurang; the floor "1 Sangat Baik" draws from
+    # Kurang: an earlier mover from above goes back up first (the higher merit, 3), not a native
+    pred, rep = run([K, K, B, B], O_IST, rules=_up_rules(("Baik",)))
+    assert pred.tolist() == [K, K, K, SB]
+    assert rep["flows"][0, B, SB] == 1 and rep["flows"][0, K, K] == 2
+    # nearest origin first going up too: a BP mover in Kurang goes back before a Baik mover
+    pred, _ = run([K, BP, B, B], O_IST, rules=_up_rules(("Baik", "Butuh Perbaikan")))
+    assert pred.tolist() == [K, SB, K, K]
+
+
+def test_movers_from_the_far_side_are_drawn_after_the_natives():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    # the cap moves the Sangat Kurang (0) up into Kurang; the floor "2 Sangat Baik" draws both
+    # people in Kurang: the native (1) and then the mover from below (0)
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Sangat Kurang", max_share=0.0, move_to="Kurang/Misconduct")],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=2,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+    pred, rep = run([SK, K], O_IST, rules=rules)
+    assert pred.tolist() == [SB, SB]
+    assert rep["flows"][0, SK, SB] == 1 and rep["flows"][0, K, SB] == 1
+
+
+def test_far_side_movers_nearest_origin_first():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+
+    def rules(need):
+        return _istimewa_only(OrgRule(
+            caps=[CapRule(category="Kurang/Misconduct", max_share=0.0, move_to="Baik"),
+                  CapRule(category="Butuh Perbaikan", max_share=0.0, move_to="Baik")],
+            floors=[FloorRule(categories=["Sangat Baik"], min_count=need,
+                              fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                         "Sangat Kurang"])]))
+    # the caps move the Kurang (0) and the BP (1) up into Baik; the floor draws from Baik up:
+    # the native (2) first, then the movers from below, the nearest origin (BP) first
+    pred, _ = run([K, BP, B], O_IST, rules=rules(2))
+    assert pred.tolist() == [B, SB, SB]
+    pred, _ = run([K, BP, B], O_IST, rules=rules(3))
+    assert pred.tolist() == [SB, SB, SB]
