@@ -2,7 +2,9 @@
 
 The table is kept in several files under ``data/labels/`` (one per face: ``core.yaml``,
 ``batch.yaml``, ``ui.yaml``, ...) so that each face's texts sit together, but it is one table:
-the files are merged at load time and a key defined twice is an error, not a silent override.
+the files are merged at load time and a key defined twice is an error, not a silent override
+(within one file too: they are read with the strict loader of :mod:`kinerja_sim.yaml_safe`,
+whose libyaml parser also makes the table ~10x faster to load than ``yaml.safe_load``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from kinerja_sim.yaml_safe import load_text
 
 LANGUAGES = ("id", "en")
 
@@ -23,7 +25,7 @@ def table() -> dict[str, dict[str, dict[str, str]]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for section, names in (yaml.safe_load(entry.read_text("utf-8")) or {}).items():
+        for section, names in (load_text(entry.read_text("utf-8")) or {}).items():
             target = merged.setdefault(section, {})
             for name, texts in names.items():
                 if name in target:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from kinerja_sim import metrics as mt
 from kinerja_sim.dynamics import Simulation
-from kinerja_sim.metrics.disclosure import publishable_groups, suppress_complementary
+from kinerja_sim.metrics.disclosure import suppress_complementary
+from kinerja_sim.metrics.grouped import GroupIndex
 
 #: Group columns for fairness and winners/losers tables.
 GROUP_COLUMNS = ("gender", "status", "rumpun", "golongan", "jenis_jabatan", "opd")
@@ -88,19 +89,15 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
     pn = sim.panel
     out = {k: np.full((R, P), np.nan) for k in METRICS}
     emp = sim.employees
-    groups = {g: emp[g].astype(str).to_numpy() for g in HEADLINE_GROUPS}
-    # only groups a table may show enter a ratio or a gap: a max - min over a hidden
-    # (complementary) group would reveal it, and through it the small group it protects
-    shown = {g: np.isin(labels, list(publishable_groups(labels))) for g, labels in
-             groups.items()}
+    # integer group codes built once: the four-fifths ratios are computed R x P x 5 times, and
+    # only groups a table may show enter a ratio or a gap (a max - min over a hidden,
+    # complementary group would reveal it, and through it the small group it protects)
+    index = GroupIndex(emp, HEADLINE_GROUPS)
     rater = _codes(emp["rater_id"])
     opd = _codes(emp["opd"])
     bp = sim.scenario.behaviour_params.motivation_index
     res_thr = sim.scenario.behaviour_params.resistance.threshold
     has_score = not np.isnan(pn["score"]).all()
-    # the four-fifths ratios below are computed ~R x P x 5 times: code the shown labels once
-    # (a Categorical keeps every category; the ones filtered out have n = 0 and are suppressed)
-    coded = {g: pd.Categorical(labels[shown[g]]) for g, labels in groups.items()}
     for r in range(R):
         eff0 = pn["effort"][r, 0].mean()
         unm0 = pn["effort_unmeasured"][r, 0].mean()
@@ -129,10 +126,8 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
                     float(np.mean(pn["gaming"][r, t] > bp.gaming_threshold)),
                 "service.true_output": float(truth.mean()),
             }
-            for g in groups:
-                keep = shown[g]
-                o[f"fairness.four_fifths.{g}"] = (mt.four_fifths_ratio(pred[keep], coded[g])
-                                                  if keep.any() else np.nan)
+            for g in HEADLINE_GROUPS:
+                o[f"fairness.four_fifths.{g}"] = index.four_fifths_ratio(pred, g)
             for name in ("waktu_respons_pengaduan", "vaksinasi", "ikm"):
                 o[f"service.{name}"] = sim.service[name][r, t]
             if t == P - 1:
@@ -140,12 +135,10 @@ def _per_replication(sim: Simulation) -> dict[str, np.ndarray]:
                 shares = mt.variance_shares(score, truth, rater, opd, truncate=False)
                 o["fairness.rater_share"] = shares["rater"]
                 o["fairness.opd_share"] = shares["opd"]
-                for g, labels in groups.items():
-                    par = mt.conditional_parity(score, truth, labels)
-                    visible = par["group"].astype(str).isin(set(labels[shown[g]]))
-                    kept = par.loc[~par["suppressed"] & visible, "mean_residual"]
-                    o[f"fairness.parity_gap.{g}"] = (kept.max() - kept.min()
-                                                     if len(kept) > 1 else np.nan)
+                residuals = mt.score_residuals(score, truth)
+                for g in HEADLINE_GROUPS:
+                    o[f"fairness.parity_gap.{g}"] = index.parity_gap(score, truth, g,
+                                                                     residuals=residuals)
             for k, v in o.items():
                 out[k][r, t] = v
     return out
@@ -183,29 +176,31 @@ def group_table(sim: Simulation, period: int = -1) -> pd.DataFrame:
     pn = sim.panel
     min_n = mt.metrics_param("min_group_size")
     has_score = not np.isnan(pn["score"]).all()
+    index = GroupIndex(sim.employees, GROUP_COLUMNS, min_n=min_n)  # coded once for all reps
+    per_rep = []
+    for r in range(sim.replications):
+        score = _standardised(pn["score"][r, period] if has_score else pn["merit"][r, period])
+        truth = pn["true_contribution"][r, period]
+        pred = pn["predikat"][r, period].astype(np.float64)
+        selected = np.where(np.isnan(pred), np.nan, (pred == 4).astype(np.float64))
+        per_rep.append((mt.score_residuals(score, truth), selected, pn["tpp_total"][r, period]))
     frames = []
     for g in GROUP_COLUMNS:
-        # coded once: three group metrics per replication reuse it
-        labels = pd.Categorical(sim.employees[g].astype(str).to_numpy())
-        per_rep = []
-        for r in range(sim.replications):
-            score = _standardised(pn["score"][r, period] if has_score
-                                  else pn["merit"][r, period])
-            truth = pn["true_contribution"][r, period]
-            pred = pn["predikat"][r, period]
-            par = mt.conditional_parity(score, truth, labels, min_n=min_n)
-            sel = mt.selection_rates(pred.astype(np.int64), labels, min_n=min_n)
-            tpp = mt.mean_by_group(pn["tpp_total"][r, period], labels, min_n=min_n)
-            per_rep.append(pd.DataFrame({
-                "group": par["group"].astype(str), "n": par["n"],
-                "mean_residual": par["mean_residual"].to_numpy(),
-                "share_sangat_baik": sel.set_index(sel["group"].astype(str))
-                .loc[par["group"].astype(str), "rate"].to_numpy(),
-                "mean_tpp": tpp.set_index(tpp["group"].astype(str))
-                .loc[par["group"].astype(str), "mean"].to_numpy(),
-                "suppressed": par["suppressed"].to_numpy(),
-            }))
-        stacked = pd.concat(per_rep)
+        # the definitions of metrics.conditional_parity, selection_rates and mean_by_group
+        # (a mean over the group's non-missing values, NaN under min_n), on codes built once
+        cols: dict[str, list] = {"group": [], "n": [], "mean_residual": [],
+                                 "share_sangat_baik": [], "mean_tpp": [], "suppressed": []}
+        names = np.array(index.names[g], dtype=object)
+        for residuals, selected, tpp in per_rep:
+            n, mean_residual = index.means(residuals, g)
+            cols["group"].append(names)
+            cols["n"].append(n)
+            cols["suppressed"].append(n < min_n)
+            for col, values in (("mean_residual", residuals), ("share_sangat_baik", selected),
+                                ("mean_tpp", tpp)):
+                count, mean = index.means(values, g)
+                cols[col].append(np.where(count < min_n, np.nan, mean))
+        stacked = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
         agg = stacked.groupby("group", sort=True).agg(
             n=("n", "first"), mean_residual=("mean_residual", "mean"),
             share_sangat_baik=("share_sangat_baik", "mean"), mean_tpp=("mean_tpp", "mean"),

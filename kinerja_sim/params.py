@@ -2,7 +2,8 @@
 
 Parameters are data: every number a policy designer might question lives in one of these files
 next to its ``reference``. Code reads them through :func:`load_yaml` so the files are parsed
-once per process.
+once per process, with the strict loader scenario files get (:mod:`kinerja_sim.yaml_safe`): a
+key written twice in a parameter file is an error, not a silent override.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from kinerja_sim.yaml_safe import load_text
 
 
 @cache
 def _load_cached(relative_path: str) -> Any:
     text = resources.files("kinerja_sim").joinpath("data", relative_path).read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_text(text)
 
 
 def load_yaml(relative_path: str) -> Any:

@@ -170,7 +170,14 @@ def assumption(rule: UnderstandingRule, elements: dict[str, object],
         return Assumption("understanding_baseline", float(given), float(given), float(given),
                           "scenario")
     value, parts, new = derive(rule, elements, practice, read)
-    ranges = rule_ranges()
+    # only the parameters the value can depend on for this scheme span the corners (the others
+    # cannot move it): 2^4-2^6 corners instead of 2^10
+    scheme = elements["scheme"]
+    relevant = {"familiar", "unfamiliar", *(f"new_elements.{name}" for name in new)}
+    if scheme != practice["scheme"]:
+        relevant |= {f"shared_with_practice.{scheme}", f"last_practised.{scheme}",
+                     "as_of_year", "half_life_years"}
+    ranges = {key: span for key, span in rule_ranges().items() if key in relevant}
     corners = []
     for ends in itertools.product(*ranges.values()):
         r = rule

@@ -26,9 +26,9 @@ def _common(p: argparse.ArgumentParser, periods: int, replications: int) -> None
     p.add_argument("--timeout", type=float, default=1800.0,
                    help="batas waktu per skenario dalam detik (default 1800)")
     p.add_argument("--no-progress", action="store_true", help="tanpa bilah kemajuan")
-    p.add_argument("--fork", action="store_true",
-                   help="fork setiap kernel dari satu proses templat yang sudah mengimpor "
-                        "(eksperimental; default: proses kernel baru, disiapkan lebih dulu)")
+    p.add_argument("--fork", action=argparse.BooleanOptionalAction, default=None,
+                   help="fork setiap kernel baru dari satu proses templat yang sudah mengimpor "
+                        "paket (default di Linux); --no-fork: setiap kernel proses Python baru")
 
 
 def register(subparsers) -> list[argparse.ArgumentParser]:
@@ -79,9 +79,10 @@ def _finish(result, lang: str) -> int:
 
 
 def cmd_run(args) -> int:
-    from kinerja_sim.batch.runner import run_batch
+    from kinerja_sim.batch.runner import run_batch, skip_unused_iri_grammar
     from kinerja_sim.scenario import parse_override
 
+    skip_unused_iri_grammar()
     overrides = dict(parse_override(s) for s in args.set)
     robustness = None
     if args.robustness:
@@ -101,9 +102,10 @@ def cmd_run(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from kinerja_sim.batch.runner import run_batch
+    from kinerja_sim.batch.runner import run_batch, skip_unused_iri_grammar
     from kinerja_sim.scenario import SCENARIO_DIR
 
+    skip_unused_iri_grammar()
     scenarios = sorted(str(p) for p in Path(SCENARIO_DIR).glob("*.yaml"))
     print(t("batch.demo_intro", args.lang, n=len(scenarios), periods=args.periods,
             replications=args.replications))

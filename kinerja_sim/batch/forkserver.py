@@ -1,8 +1,8 @@
-"""Fresh kernels forked from a pre-imported template process (opt-in: ``run --fork``).
+"""Fresh kernels forked from a pre-imported template process (the default on Linux;
+``run --no-fork`` starts a new Python process per kernel instead).
 
-Measured under heavy load on the shared 2-core machine (docs/performance.md), this was not
-faster than ordinary kernel processes started ahead, so it is not the default; it stays as an
-option for machines where kernel start-up dominates (many small scenarios).
+On a quiet 2-core machine this is the faster way (docs/performance.md, "Batch"): a batch of 8
+reports spends ~3 s of CPU less per notebook. Under heavy outside load the two were close.
 
 Starting a Python kernel and importing pandas, matplotlib and kinerja_sim costs about 2.5 s of
 CPU per notebook — on two cores, as much as a small scenario's whole simulation. A batch
@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -75,6 +76,9 @@ def serve() -> None:
 
     for name in TEMPLATE_IMPORTS:
         importlib.import_module(name)
+    from kinerja_sim.batch.laporan import warm_caches
+
+    warm_caches()
     signal.signal(signal.SIGCHLD, _reap)
     me = os.getpid()
     reply = sys.stdout
@@ -142,48 +146,68 @@ def _alive(pid: int) -> bool:
 
 
 class ForkServer:
-    """The runner's handle on the template process."""
+    """The runner's handle on the template process.
+
+    :meth:`launch` starts the template at once, synchronously, so that its imports (~2.5 s of
+    CPU) overlap with the runner's own start (loading the scenarios, the workforce); the
+    asynchronous methods then talk to it from the batch's event loop.
+    """
 
     def __init__(self) -> None:
-        self.proc: asyncio.subprocess.Process | None = None
+        self.proc: subprocess.Popen | None = None
         self._lock = asyncio.Lock()
         self._ready: asyncio.Future | None = None
+        self._is_ready = False
+
+    def launch(self) -> None:
+        """Start the template process (idempotent)."""
+        if self.proc is None:
+            self.proc = subprocess.Popen([sys.executable, "-m", "kinerja_sim.batch.forkserver"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "kinerja_sim.batch.forkserver",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        self.launch()
         self._ready = asyncio.ensure_future(self._wait_ready())
 
-    async def _wait_ready(self) -> None:
+    async def _readline(self) -> bytes:
         assert self.proc is not None and self.proc.stdout is not None
-        line = await self.proc.stdout.readline()
-        if line.strip() != b"ready":
+        return await asyncio.get_running_loop().run_in_executor(None, self.proc.stdout.readline)
+
+    async def _wait_ready(self) -> None:
+        if (await self._readline()).strip() != b"ready":
             raise RuntimeError("kernel template process did not start")
+        self._is_ready = True
 
     async def fork(self, argv: list[str], cwd: str | None, env: dict | None) -> int:
         assert self.proc is not None and self._ready is not None
         await self._ready
         async with self._lock:
-            assert self.proc.stdin is not None and self.proc.stdout is not None
+            assert self.proc.stdin is not None
             self.proc.stdin.write((json.dumps({"argv": argv, "cwd": cwd,
                                                "env": dict(env or {})}) + "\n").encode())
-            await self.proc.stdin.drain()
-            line = await self.proc.stdout.readline()
+            self.proc.stdin.flush()
+            line = await self._readline()
         if not line:
             raise RuntimeError("kernel template process exited")
         return int(json.loads(line)["pid"])
 
-    async def close(self) -> None:
+    def close_now(self) -> None:
+        """End the template (it exits at end-of-file on its stdin); kill it after 10 s, or at
+        once while it is still importing (no kernel can have been forked from it yet)."""
         if self.proc is None:
             return
-        if self.proc.stdin is not None:
+        if not self._is_ready and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
             self.proc.stdin.close()
         try:
-            await asyncio.wait_for(self.proc.wait(), timeout=10)
-        except TimeoutError:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             self.proc.kill()
-            await self.proc.wait()
+            self.proc.wait()
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.close_now)
 
 
 class ForkedKernelManager(AsyncKernelManager):

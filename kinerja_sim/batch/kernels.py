@@ -19,9 +19,11 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-#: Code a kernel runs before it is handed out: the imports every report notebook needs.
+#: Code a kernel runs before it is handed out: the imports and package-data caches every report
+#: notebook needs.
 WARMUP_CODE = (
     "import kinerja_sim.batch.laporan\n"
+    "kinerja_sim.batch.laporan.warm_caches()\n"
     "import IPython.display\n"
     "import matplotlib.backends.backend_agg\n"
     "import pyarrow.parquet\n"

@@ -27,6 +27,7 @@ from kinerja_sim.batch.cache import baseline_key, wait_for_baseline
 from kinerja_sim.compare import Comparison, compare
 from kinerja_sim.dynamics import Simulation
 from kinerja_sim.labels import t
+from kinerja_sim.metrics.grouped import GroupIndex
 from kinerja_sim.provenance import provenance
 from kinerja_sim.report import figures
 from kinerja_sim.report.comparison import (
@@ -109,6 +110,16 @@ class ScenarioReport:
             "batch.report_written"
         return t(key, self.lang, n=len(self.files), path=str(next(iter(
             self.files.values())).parent))
+
+
+def warm_caches() -> None:
+    """Parse the label table and the parameter files, which every report reads and each
+    process caches: a kernel that does it while it waits for its notebook, or the template that
+    kernels are forked from (:mod:`kinerja_sim.batch.forkserver`), spares each report the work."""
+    from kinerja_sim.labels import table
+
+    table()
+    load_scenario(find_scenario("status_quo"))
 
 
 def resolve_scenario(ref: str | Path | Scenario, overrides: dict | None = None) -> Scenario:
@@ -222,24 +233,32 @@ def fairness_table(sim: Simulation) -> pd.DataFrame:
     ``share_flagged``, the share of replications in which the group was flagged.
     """
     thr = float(mt.metrics_param("four_fifths_threshold"))
-    final = sim.panel["predikat"][:, -1].astype(np.int64)
+    min_n = int(mt.metrics_param("min_group_size"))
+    final = sim.panel["predikat"][:, -1].astype(np.float64)
+    # mt.adverse_impact's definitions, on group codes built once for every replication
+    index = GroupIndex(sim.employees, outcomes.HEADLINE_GROUPS, min_n=min_n)
     rows = []
     for dim in outcomes.HEADLINE_GROUPS:
-        labels = pd.Categorical(sim.employees[dim].astype(str).to_numpy())  # coded once
-        per = pd.concat([mt.adverse_impact(final[r], labels) for r in range(sim.replications)],
-                        ignore_index=True)
-        for group, part in per.groupby("group", sort=True):
-            ratio = mt.summarize(part["impact_ratio"].to_numpy(dtype=np.float64))
-            rate = mt.summarize(part["rate"].to_numpy(dtype=np.float64))
-            flags = part["adverse_impact"].dropna()
-            mean_ratio = ratio["mean"]
+        counts, rates = zip(*(index.means(np.where(np.isnan(p), np.nan, (p == 4) * 1.0), dim)
+                              for p in final), strict=True)
+        n, rate = np.stack(counts), np.stack(rates)  # (replications, groups)
+        suppressed = n < min_n
+        rate = np.where(suppressed, np.nan, rate)
+        best = np.nanmax(np.where(suppressed, -np.inf, rate), axis=1, initial=-np.inf)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where((best > 0)[:, None], rate / best[:, None], np.nan)
+        for j, group in enumerate(index.names[dim]):
+            r = mt.summarize(ratio[:, j])
+            tested = ~np.isnan(ratio[:, j])
+            mean_ratio = r["mean"]
             rows.append({
                 "scenario": sim.scenario.name, "dimension": dim, "group": str(group),
-                "n": int(part["n"].iloc[0]), "suppressed": bool(part["suppressed"].iloc[0]),
-                "rate": rate["mean"], "impact_ratio": mean_ratio, "impact_ratio_lo": ratio["lo"],
-                "impact_ratio_hi": ratio["hi"],
+                "n": int(n[0, j]), "suppressed": bool(suppressed[0, j]),
+                "rate": mt.summarize(rate[:, j])["mean"], "impact_ratio": mean_ratio,
+                "impact_ratio_lo": r["lo"], "impact_ratio_hi": r["hi"],
                 "adverse_impact": pd.NA if np.isnan(mean_ratio) else bool(mean_ratio < thr),
-                "share_flagged": float(flags.astype(bool).mean()) if len(flags) else np.nan,
+                "share_flagged": (float(np.sum(ratio[tested, j] < thr) / tested.sum())
+                                  if tested.any() else np.nan),
             })
     out = pd.DataFrame(rows)
     out["adverse_impact"] = out["adverse_impact"].astype("boolean")

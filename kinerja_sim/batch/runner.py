@@ -46,6 +46,28 @@ from kinerja_sim.scenario import Scenario
 DEFAULT_TIMEOUT = 1800.0
 
 
+def skip_unused_iri_grammar() -> None:
+    """Keep ``jsonschema`` from loading its IRI grammar in this process (command line only).
+
+    nbformat validates notebooks with jsonschema, and jsonschema's format checkers import
+    ``rfc3987_syntax`` when it is installed (``jsonschema[format-nongpl]``, which nbformat asks
+    for). That module builds ~35 Earley parsers at import: 2.6 s of the runner's 3 s of
+    notebook-library imports here, paid before the first notebook can start (jsonschema issue
+    #1428). No notebook schema uses the ``iri`` formats, so blocking the import changes no
+    validation. Called by ``kinerja-sim run`` / ``demo`` before anything imports jsonschema;
+    not by :func:`run_batch`, which must not change an importing program's modules.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
+def fork_by_default() -> bool:
+    """Kernels are forked from a template by default where forking is safe (Linux)."""
+    from kinerja_sim.report.batch_report import can_fork
+
+    return can_fork()
+
+
 def default_notebook() -> Path:
     """The report notebook: ``notebooks/laporan_skenario.ipynb`` next to the package."""
     here = Path(str(resources.files("kinerja_sim"))).parent
@@ -192,8 +214,12 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
               timeout: float = DEFAULT_TIMEOUT, overrides: dict | None = None,
               notebook: str | Path | None = None, progress: bool = True,
               kernel_factory: Any = None, report: bool = True,
-              fork_kernels: bool = False, robustness: Any = None) -> BatchResult:
+              fork_kernels: bool | None = None, robustness: Any = None) -> BatchResult:
     """Run every scenario's report notebook against ``baseline``; see the module docstring.
+
+    ``fork_kernels``: each notebook's new kernel is forked from a template process that has
+    imported the package once (:mod:`.forkserver`), or (False) is a new Python process that
+    imports it itself; None (default) forks where that is safe (Linux).
 
     ``robustness`` (a :class:`~kinerja_sim.batch.robustness.BatchRobustness`): afterwards, the
     robustness analysis of the reforms that finished, into ``DIR/ketahanan`` and the report."""
@@ -203,27 +229,39 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)
     remove_leftovers(directory)
-    base, wf, seed, all_jobs = plan_jobs(
-        scenarios, baseline, periods=periods, replications=replications, seed=seed,
-        profile=profile, data=data, lang=lang, overrides=overrides, directory=directory)
-    result = BatchResult(directory)
-    todo = []
-    for job in all_jobs:
-        if is_done(directory, job):
-            result.skipped.append(job.name)
-            _say(t("batch.skipped", lang, scenario=job.name))
-        else:
-            todo.append(job)
-    key = cache.baseline_key(base, seed, wf, periods, replications)
-    cache_file = cache.cache_path(directory, key)
-    if todo:
-        _say(t("batch.starting", lang, n=len(todo), jobs=jobs, periods=periods,
-               replications=replications, baseline=base.name))
-        asyncio.run(_run_jobs(todo, result, directory, base, wf, seed, periods, replications,
-                              key, cache_file, jobs=jobs, timeout=timeout, lang=lang,
-                              notebook=Path(notebook) if notebook else default_notebook(),
-                              progress=progress, kernel_factory=kernel_factory,
-                              fork_kernels=fork_kernels))
+    if fork_kernels is None:
+        fork_kernels = fork_by_default()
+    server = None
+    if kernel_factory is None and fork_kernels and hasattr(os, "fork"):
+        from kinerja_sim.batch.forkserver import ForkServer
+
+        server = ForkServer()
+        server.launch()  # the template imports while the scenarios and the workforce load
+    try:
+        base, wf, seed, all_jobs = plan_jobs(
+            scenarios, baseline, periods=periods, replications=replications, seed=seed,
+            profile=profile, data=data, lang=lang, overrides=overrides, directory=directory)
+        result = BatchResult(directory)
+        todo = []
+        for job in all_jobs:
+            if is_done(directory, job):
+                result.skipped.append(job.name)
+                _say(t("batch.skipped", lang, scenario=job.name))
+            else:
+                todo.append(job)
+        key = cache.baseline_key(base, seed, wf, periods, replications)
+        cache_file = cache.cache_path(directory, key)
+        if todo:
+            _say(t("batch.starting", lang, n=len(todo), jobs=jobs, periods=periods,
+                   replications=replications, baseline=base.name))
+            asyncio.run(_run_jobs(todo, result, directory, base, wf, seed, periods,
+                                  replications, key, cache_file, jobs=jobs, timeout=timeout,
+                                  lang=lang, notebook=Path(notebook) if notebook
+                                  else default_notebook(), progress=progress,
+                                  kernel_factory=kernel_factory, server=server))
+    finally:
+        if server is not None:
+            server.close_now()
     if not result.failed:
         cache_file.unlink(missing_ok=True)
     robustness_dir = None
@@ -248,7 +286,7 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
                                           batch_provenance=provenance(base, seed, wf,
                                                                       periods=periods,
                                                                       replications=replications),
-                                          robustness_dir=robustness_dir)
+                                          robustness_dir=robustness_dir, workers=jobs)
     for failure in result.failed:
         _say(failure.line(lang))
     return result
@@ -263,16 +301,14 @@ def _say(text: str) -> None:
 async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base: Scenario,
                     wf: Any, seed: int, periods: int, replications: int, key: dict,
                     cache_file: Path, *, jobs: int, timeout: float, lang: str, notebook: Path,
-                    progress: bool, kernel_factory: Any, fork_kernels: bool) -> None:
+                    progress: bool, kernel_factory: Any, server: Any) -> None:
     import nbformat
     from tqdm.auto import tqdm
 
     source = nbformat.read(notebook, as_version=4)
-    server = None
-    if kernel_factory is None and fork_kernels and hasattr(os, "fork"):
-        from kinerja_sim.batch.forkserver import ForkServer, forked_factory
+    if server is not None:  # kernels forked from the template run_batch launched
+        from kinerja_sim.batch.forkserver import forked_factory
 
-        server = ForkServer()
         await server.start()
         kernel_factory = forked_factory(server)
     pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory)

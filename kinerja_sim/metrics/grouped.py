@@ -62,8 +62,10 @@ class GroupIndex:
             if a.shape != (self.n,):
                 raise ValueError(f"expected {self.n} values per employee, got shape {a.shape}")
 
-    def _means(self, values: np.ndarray, dim: str) -> tuple[np.ndarray, np.ndarray]:
-        """(count of non-NaN values, mean) per group of ``dim``."""
+    def means(self, values: np.ndarray, dim: str) -> tuple[np.ndarray, np.ndarray]:
+        """(count of non-NaN values, mean) per group of ``dim``, groups in :attr:`names` order.
+
+        The raw figures, before any suppression: callers apply the size rule to the counts."""
         codes, k = self.codes[dim], len(self.names[dim])
         ok = ~np.isnan(values)
         cnt = np.bincount(codes[ok], minlength=k)
@@ -109,7 +111,7 @@ class GroupIndex:
         p = np.asarray(predikat, dtype=np.float64)
         self._check(p)
         sel = np.where(np.isnan(p), np.nan, (p == top).astype(np.float64))
-        return self._means(sel, dim)
+        return self.means(sel, dim)
 
     def selection_rates(self, predikat: ArrayLike, dim: str, top: int = 4) -> pd.DataFrame:
         """Share at predikat ``top`` per group: ``group, n, rate, suppressed``."""
@@ -136,7 +138,7 @@ class GroupIndex:
     def parity(self, score: ArrayLike, truth: ArrayLike, dim: str) -> pd.DataFrame:
         """Mean residual of the standardised score given truth per group:
         ``group, n, mean_residual, suppressed`` (as :func:`metrics.conditional_parity`)."""
-        n, mean = self._means(self.residuals(score, truth), dim)
+        n, mean = self.means(self.residuals(score, truth), dim)
         sup = (self.suppression[dim] != "") | (n < self.min_n)
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "mean_residual": np.where(sup, np.nan, mean), "suppressed": sup})
@@ -147,6 +149,6 @@ class GroupIndex:
         the ``fairness.parity_gap.<dim>`` metric of :mod:`kinerja_sim.outcomes`. Pass
         ``residuals`` (from :meth:`residuals`) to skip refitting for each dimension."""
         res = self.residuals(score, truth) if residuals is None else residuals
-        n, mean = self._means(res, dim)
+        n, mean = self.means(res, dim)
         kept = mean[(self.suppression[dim] == "") & (n >= self.min_n)]
         return float(kept.max() - kept.min()) if kept.size > 1 else float("nan")

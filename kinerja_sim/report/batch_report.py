@@ -10,6 +10,8 @@ the same random numbers). Group cells with fewer than 10 employees arrive suppre
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,23 +206,52 @@ def write_workbook(batch: Batch, path: str | Path, lang: str = "id",
 
 # ---------------------------------------------------------------- index.html
 
+def index_figure_names(batch: Batch) -> list[str]:
+    """The figures the index page shows, in page order (names as :meth:`Batch.figure` takes)."""
+    reforms = [n for n in batch.scenarios if n != batch.baseline]
+    names = ["predikat", *(["delta"] if reforms else []), "lintasan"]
+    if not batch.tables["menang_kalah"].empty:
+        names += [f"menang_kalah:{d}" for d in WINNERS_LOSERS_DIMENSIONS]
+    return names
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked processes: Linux only (macOS forbids fork once its system
+    frameworks are loaded; Windows has no fork)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def figure_pool(batch: Batch, names: Sequence[str], workers: int):
+    """A process pool to draw ``names`` in, or None to draw them in this process.
+
+    Drawing is most of a batch report's time (about 4 of 5 s for 8 scenarios on one core), and
+    the batch runner gets here with every notebook finished and the other core idle. The
+    workers are forked: the tables are already in memory and nothing is imported again."""
+    if workers < 2 or len(names) < 2 or not can_fork():
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(min(workers, len(names)),
+                               mp_context=multiprocessing.get_context("fork"))
+
+
+def render_figures(batch: Batch, names: Sequence[str], lang: str = "id") -> dict[str, bytes]:
+    """PNG bytes of each named figure, drawn here one after the other."""
+    return {name: batch.png(name, lang) for name in names}
+
+
 def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, str] | None = None,
                failures: Sequence[Any] = (), figure_dir: Path | None = None,
-               robustness: RobustnessSection | None = None) -> str:
+               robustness: RobustnessSection | None = None,
+               pngs: Mapping[str, bytes] | None = None) -> str:
     """The self-contained index page of a batch (figures embedded; also saved as PNG when
-    ``figure_dir`` is given)."""
-    pngs: dict[str, bytes] = {}
-    names = ["predikat", "delta", "lintasan",
-             *(f"menang_kalah:{d}" for d in WINNERS_LOSERS_DIMENSIONS)]
-    reforms = [n for n in batch.scenarios if n != batch.baseline]
-    for name in names:
-        if name == "delta" and not reforms:
-            continue
-        if name.startswith("menang_kalah") and batch.tables["menang_kalah"].empty:
-            continue
-        pngs[name] = batch.png(name, lang)  # drawn once: embedded, and saved as a file
-        if figure_dir is not None:
-            write_bytes(figure_dir / f"{name.replace(':', '_')}.png", pngs[name])
+    ``figure_dir`` is given). ``pngs``: the figures already drawn (:func:`render_figures`)."""
+    if pngs is None:
+        pngs = render_figures(batch, index_figure_names(batch), lang)
+    if figure_dir is not None:
+        for name, png in pngs.items():
+            write_bytes(figure_dir / f"{name.replace(':', '_')}.png", png)
     parts = [h.paragraph(t("batch.index_intro", lang, baseline=batch.baseline,
                            n=len(batch.scenarios))),
              h.paragraph(t("message.suppressed_note", lang), "note")]
@@ -272,11 +303,12 @@ def index_html(batch: Batch, lang: str = "id", batch_provenance: Mapping[str, st
 def write_batch_report(directory: str | Path, scenarios: Sequence[str], baseline: str,
                        lang: str = "id", failures: Sequence[Any] = (),
                        batch_provenance: Mapping[str, str] | None = None,
-                       robustness_dir: Path | None = None) -> Path | None:
+                       robustness_dir: Path | None = None, workers: int = 1) -> Path | None:
     """Write ``index.html``, ``ringkasan.xlsx`` and the batch figures; None if nothing finished.
 
     ``robustness_dir``: the batch's robustness results (``kinerja-sim run --robustness``), shown
-    as a section of the page and a ``ketahanan`` sheet."""
+    as a section of the page and a ``ketahanan`` sheet. ``workers``: processes that draw the
+    figures while this one writes the workbook (:func:`figure_pool`)."""
     directory = Path(directory)
     done = set(finished_scenarios(directory))
     names = [n for n in scenarios if n in done]
@@ -284,9 +316,20 @@ def write_batch_report(directory: str | Path, scenarios: Sequence[str], baseline
         return None
     batch = load_batch(directory, names)
     robust = RobustnessSection.read(robustness_dir) if robustness_dir is not None else None
-    write_workbook(batch, directory / "ringkasan.xlsx", lang, batch_provenance, failures,
-                   robust)
-    page = index_html(batch, lang, batch_provenance, failures, directory / "gambar", robust)
+    figure_names = index_figure_names(batch)
+    pool = figure_pool(batch, figure_names, workers)
+    try:
+        futures = None if pool is None else \
+            {name: pool.submit(batch.png, name, lang) for name in figure_names}
+        write_workbook(batch, directory / "ringkasan.xlsx", lang, batch_provenance, failures,
+                       robust)
+        pngs = render_figures(batch, figure_names, lang) if futures is None else \
+            {name: fut.result() for name, fut in futures.items()}
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    page = index_html(batch, lang, batch_provenance, failures, directory / "gambar", robust,
+                      pngs)
     return write_text(directory / "index.html", page)
 
 
