@@ -186,3 +186,87 @@ def test_run_reports_every_bad_scenario_file_at_once_and_exits_1(tmp_path, capsy
                  "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 1 and "bandz" in err and "raterz" in err and "Traceback" not in err
+
+
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_the_command_skips_the_iri_grammar_and_notebooks_still_validate():
+    out = _python(
+        "import sys\n"
+        "from kinerja_sim.batch.runner import skip_unused_iri_grammar, default_notebook\n"
+        "skip_unused_iri_grammar()\n"
+        "import nbformat, jsonschema\n"
+        "nbformat.validate(nbformat.read(default_notebook(), as_version=4))\n"
+        "print(sys.modules.get('rfc3987_syntax'), 'iri' in jsonschema.FormatChecker.checkers,\n"
+        "      'uri' in jsonschema.FormatChecker.checkers)\n")
+    assert out == "None False True"
+
+
+def test_iri_grammar_is_left_alone_once_jsonschema_is_imported():
+    out = _python(
+        "import sys, jsonschema\n"
+        "from kinerja_sim.batch.runner import skip_unused_iri_grammar\n"
+        "before = 'rfc3987_syntax' in sys.modules\n"
+        "skip_unused_iri_grammar()\n"
+        "print(before, sys.modules.get('rfc3987_syntax') is not None)\n")
+    first, second = out.split()
+    assert first == second  # nothing replaced: what jsonschema loaded stays loaded
+
+
+def test_template_is_forked_from_a_plain_runner_and_started_anew_inside_ipython():
+    code = ("{pre}\n"
+            "import asyncio\n"
+            "from kinerja_sim.batch.forkserver import ForkServer\n"
+            "s = ForkServer(); s.launch()\n"
+            "async def ready():\n"
+            "    await s.start(); await s._ready\n"
+            "asyncio.run(ready())\n"
+            "s.close_now()\n"
+            "print(type(s.proc).__name__, s.proc.poll())\n")
+    assert _python(code.format(pre="")) == "ForkedTemplate 0"
+    assert _python(code.format(pre="import IPython")) == "Popen 0"
+
+
+def test_template_still_importing_is_killed_at_once_on_close():
+    import subprocess
+    import sys
+    import time
+
+    from kinerja_sim.batch.forkserver import ForkServer
+
+    server = ForkServer()  # a "template" that never gets ready
+    server.proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    start = time.monotonic()
+    server.close_now()
+    assert time.monotonic() - start < 5
+    assert server.proc.returncode is not None and server.proc.returncode != 0
+
+
+def test_batch_figures_drawn_in_worker_processes_equal_those_drawn_in_process(
+        small_workforce, tmp_path):
+    from kinerja_sim.batch.laporan import laporan_skenario
+    from kinerja_sim.report import batch_report as br
+
+    for name in ("status_quo", "kpi_objektif_binjai"):
+        laporan_skenario(name, "status_quo", periods=2, replications=2,
+                         output_dir=tmp_path / "hasil" / name, workforce=small_workforce)
+    batch = br.load_batch(tmp_path, ["status_quo", "kpi_objektif_binjai"])
+    names = br.index_figure_names(batch)
+    assert names == ["predikat", "delta", "lintasan", "menang_kalah:rumpun",
+                     "menang_kalah:jenis_jabatan"]
+    pool = br.figure_pool(batch, names, workers=2)
+    assert pool is not None
+    with pool:
+        drawn = {n: pool.submit(batch.png, n, "id") for n in names}
+        parallel = {n: f.result() for n, f in drawn.items()}
+    assert parallel == br.render_figures(batch, names, "id")
+    assert br.figure_pool(batch, names, workers=1) is None

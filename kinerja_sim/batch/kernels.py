@@ -30,6 +30,12 @@ WARMUP_CODE = (
 )
 
 
+#: Options of every batch kernel. No input history: a report kernel has no user to recall it
+#: for, and parallel kernels writing one SQLite history file contend for its lock
+#: ("database is locked"), which also costs each kernel's start.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
 class KernelStartError(RuntimeError):
     """A kernel could not be started (after the retry)."""
 
@@ -61,7 +67,7 @@ async def start_warm_kernel(factory: Callable[[], Any], cwd: str, warmup: str = 
     for _attempt in range(1 + retries):
         km = factory()
         try:
-            await _maybe_await(km.start_kernel(cwd=cwd))
+            await _maybe_await(km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS))
             kc = km.client()
             kc.start_channels()
             try:
