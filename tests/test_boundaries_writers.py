@@ -42,13 +42,18 @@ def test_no_module_writes_spreadsheets_or_html_around_the_writer_layer():
     ExcelWriter/Workbook.save or open a file for writing."""
     pattern = re.compile(r"\.to_excel\(|\.to_csv\(|ExcelWriter\(|\.save\(|\.to_html\(|"
                          r"open\([^)]*['\"]w|\.write_text\(|\.write_bytes\(|\.savefig\(")
+    # not files: the two ends of the pipes between the batch runner and its kernel template
+    pipes = {"kinerja_sim/batch/forkserver.py": "os.fdopen("}
     offenders = []
     for path in (ROOT / "kinerja_sim").rglob("*.py"):
         if path.name == "files.py" and path.parent.name == "report":
             continue
+        rel = str(path.relative_to(ROOT))
         for i, line in enumerate(path.read_text().splitlines(), 1):
+            if pipes.get(rel, "\0") in line:
+                continue
             if pattern.search(line) and not line.lstrip().startswith("#"):
-                offenders.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+                offenders.append(f"{rel}:{i}: {line.strip()}")
     assert not offenders, "\n".join(offenders)
 
 
