@@ -67,6 +67,15 @@ def register(subparsers) -> list[argparse.ArgumentParser]:
     return [r, d]
 
 
+def _interruptible(run, lang: str) -> int:
+    """Run a batch; Ctrl-C ends it with one line and the shell's status for SIGINT (130)."""
+    try:
+        return _finish(run(), lang)
+    except KeyboardInterrupt:
+        print(t("batch.interrupted", lang), file=sys.stderr)
+        return 130
+
+
 def _finish(result, lang: str) -> int:
     index = result.index
     print(t("batch.done", lang, ran=len(result.ran), skipped=len(result.skipped),
@@ -92,13 +101,12 @@ def cmd_run(args) -> int:
             replications=args.robustness_replications, trajectories=args.trajectories,
             sobol_top=args.sobol_top, sobol_n=args.sobol_n,
             parameters=tuple(args.param) if args.param else None, dask=args.dask)
-    result = run_batch(args.scenarios, args.baseline, args.out, jobs=args.jobs,
-                       periods=args.periods, replications=args.replications, seed=args.seed,
-                       profile=args.profile, data=args.data, lang=args.lang,
-                       timeout=args.timeout, overrides=overrides, notebook=args.notebook,
-                       progress=not args.no_progress, fork_kernels=args.fork,
-                       robustness=robustness)
-    return _finish(result, args.lang)
+    return _interruptible(lambda: run_batch(
+        args.scenarios, args.baseline, args.out, jobs=args.jobs, periods=args.periods,
+        replications=args.replications, seed=args.seed, profile=args.profile, data=args.data,
+        lang=args.lang, timeout=args.timeout, overrides=overrides, notebook=args.notebook,
+        progress=not args.no_progress, fork_kernels=args.fork, robustness=robustness),
+        args.lang)
 
 
 def cmd_demo(args) -> int:
@@ -109,8 +117,8 @@ def cmd_demo(args) -> int:
     scenarios = sorted(str(p) for p in Path(SCENARIO_DIR).glob("*.yaml"))
     print(t("batch.demo_intro", args.lang, n=len(scenarios), periods=args.periods,
             replications=args.replications))
-    result = run_batch(scenarios, "status_quo", args.out, jobs=args.jobs, periods=args.periods,
-                       replications=args.replications, seed=args.seed, profile="binjai",
-                       lang=args.lang, timeout=args.timeout, progress=not args.no_progress,
-                       fork_kernels=args.fork)
-    return _finish(result, args.lang)
+    return _interruptible(lambda: run_batch(
+        scenarios, "status_quo", args.out, jobs=args.jobs, periods=args.periods,
+        replications=args.replications, seed=args.seed, profile="binjai", lang=args.lang,
+        timeout=args.timeout, progress=not args.no_progress, fork_kernels=args.fork),
+        args.lang)

@@ -12,7 +12,10 @@ jupyter_client wrote for it. Every notebook still gets its own new process that 
 scenario ran in (fork copies the template's untouched memory, never another kernel's), so no
 state passes between scenarios; only the import work is shared.
 
-The runner talks to the template over its stdin/stdout (one JSON line per request and reply).
+The template is forked from the runner itself before the runner loads anything of the batch
+(:class:`ForkedTemplate`; a runner inside a Jupyter kernel starts ``python -m
+kinerja_sim.batch.forkserver`` instead). The runner talks to it over two pipes (one JSON line
+per request and reply).
 When the runner dies, the template reads end-of-file and exits, and each kernel's parent poller
 (ipykernel's ``JPY_PARENT_PID`` watch, pointed at the template) ends the kernels within a
 second. :class:`ForkedKernelManager` is an ``AsyncKernelManager`` whose kernel process is such a
@@ -46,12 +49,13 @@ def _reap(_signum: int, _frame: Any) -> None:
             return
 
 
-def _child(request: dict, template_pid: int, close_fds: tuple[int, ...] = ()) -> None:
+def _child(request: dict, template_pid: int, close: tuple[Any, ...] = ()) -> None:
     """In the forked child: become a kernel (never returns)."""
     try:
         os.setpgid(0, 0)  # its own group: a kill of the kernel never reaches the template
-        for fd in close_fds:  # the template's pipes to the runner are not the kernel's
-            os.close(fd)
+        for f in close:  # the template's pipes to the runner are not the kernel's; closed
+            f.close()    # through their file objects, which would otherwise close the fd
+            # numbers again when collected, by then perhaps one of the kernel's sockets
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         os.dup2(2, 1)  # fd-level output to stderr, never into the template's reply pipe
@@ -72,7 +76,7 @@ def _child(request: dict, template_pid: int, close_fds: tuple[int, ...] = ()) ->
         os._exit(0)
 
 
-def serve(requests: Any = None, replies: Any = None, close_in_kernels: tuple[int, ...] = ()
+def serve(requests: Any = None, replies: Any = None, close_in_kernels: tuple[Any, ...] = ()
           ) -> None:
     """The template process: import once, then fork a kernel per request line (read from
     ``requests``, default stdin; each reply, the kernel's pid, to ``replies``, default stdout).
@@ -119,11 +123,14 @@ class ForkedTemplate:
         if pid == 0:  # the template: never returns
             status = 0
             try:
+                # Ctrl-C in the terminal reaches the whole group: the runner handles it, and the
+                # template ends when the runner closes (or loses) the request pipe
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(requests_w)
                 os.close(replies_r)
-                serve(os.fdopen(requests_r, "r", encoding="utf-8"),
-                      os.fdopen(replies_w, "w", encoding="utf-8"),
-                      close_in_kernels=(requests_r, replies_w))
+                requests = os.fdopen(requests_r, "r", encoding="utf-8")
+                replies = os.fdopen(replies_w, "w", encoding="utf-8")
+                serve(requests, replies, close_in_kernels=(requests, replies))
             except BaseException:  # noqa: BLE001 - report, then leave without cleanup
                 import traceback
 

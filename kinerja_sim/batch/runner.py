@@ -259,6 +259,9 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
                                   lang=lang, notebook=Path(notebook) if notebook
                                   else default_notebook(), progress=progress,
                                   kernel_factory=kernel_factory, server=server))
+    except KeyboardInterrupt:
+        remove_leftovers(directory)  # temporary files and running markers of stopped notebooks
+        raise
     finally:
         if server is not None:
             server.close_now()
