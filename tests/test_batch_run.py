@@ -264,6 +264,37 @@ def test_sigkill_mid_batch_then_rerun_gives_identical_results(clean_batch, tmp_p
             assert (out / name).read_bytes() == (clean_batch / name).read_bytes(), name
 
 
+def test_ctrl_c_stops_the_batch_at_once_cleanly_and_a_rerun_finishes_it(clean_batch, tmp_path):
+    import psutil
+
+    from kinerja_sim.labels import t
+
+    out = tmp_path / "c"
+    args = ["run", *SCENARIOS, "--baseline", "status_quo", "--out", str(out), "--jobs", "2",
+            *SMALL]
+    proc = kinerja(*args, start_new_session=True)  # Ctrl-C reaches the terminal's group
+    running = out / ".batch" / "berjalan"
+    _wait_for(lambda: running.is_dir() and len(list(running.glob("*.json"))) >= 2,
+              what="two notebooks running", proc=proc)
+    kernels = psutil.Process(proc.pid).children(recursive=True)
+    assert len(kernels) >= 3  # the template and at least two kernels
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert t("batch.interrupted") in err and "Traceback" not in err
+    assert "never retrieved" not in err
+    gone, alive = psutil.wait_procs(kernels, timeout=30)
+    assert not alive  # no kernel or template left behind
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+    assert not list(running.glob("*"))
+    assert not (out / "index.html").exists()  # no report of a batch that did not finish
+    rerun = run(*args)
+    assert rerun.returncode == 0, rerun.stderr
+    got, want = _tables(out), _tables(clean_batch)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], obj=name)
+
+
 def test_comparison_notebook_reads_a_finished_batch_under_plain_papermill(clean_batch,
                                                                           tmp_path):
     import nbformat

@@ -25,8 +25,10 @@ written atomically, and a new run first removes the temporary files a killed run
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
@@ -44,6 +46,38 @@ from kinerja_sim.scenario import Scenario
 
 #: Default time limit for one scenario's notebook (seconds).
 DEFAULT_TIMEOUT = 1800.0
+
+
+class BatchLoop(asyncio.SelectorEventLoop):
+    """The batch's event loop: once the runner owns SIGINT and SIGTERM, nobody else's handler
+    replaces its own.
+
+    nbclient installs a SIGINT/SIGTERM handler for every notebook it executes (it shuts down
+    that one notebook's kernel, and the batch would go on with the next scenario) and removes
+    it when the notebook ends, which leaves Ctrl-C with no handler at all while the other
+    notebook still runs. The runner handles both signals itself: stop every notebook, start no
+    other, clean up (:func:`_run_jobs`).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._owned: set[int] = set()
+
+    def own_signal(self, sig: int, callback: Any) -> None:
+        super().add_signal_handler(sig, callback)
+        self._owned.add(sig)
+
+    def release_signals(self) -> None:
+        for sig in list(self._owned):
+            self._owned.discard(sig)
+            super().remove_signal_handler(sig)
+
+    def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
+        if sig not in self._owned:
+            super().add_signal_handler(sig, callback, *args)
+
+    def remove_signal_handler(self, sig: int) -> bool:
+        return False if sig in self._owned else super().remove_signal_handler(sig)
 
 
 def skip_unused_iri_grammar() -> None:
@@ -254,11 +288,12 @@ def run_batch(scenarios: list[str | Path], baseline: str | Path, out: str | Path
         if todo:
             _say(t("batch.starting", lang, n=len(todo), jobs=jobs, periods=periods,
                    replications=replications, baseline=base.name))
-            asyncio.run(_run_jobs(todo, result, directory, base, wf, seed, periods,
-                                  replications, key, cache_file, jobs=jobs, timeout=timeout,
-                                  lang=lang, notebook=Path(notebook) if notebook
-                                  else default_notebook(), progress=progress,
-                                  kernel_factory=kernel_factory, server=server))
+            with asyncio.Runner(loop_factory=BatchLoop) as loop_runner:
+                loop_runner.run(_run_jobs(
+                    todo, result, directory, base, wf, seed, periods, replications, key,
+                    cache_file, jobs=jobs, timeout=timeout, lang=lang,
+                    notebook=Path(notebook) if notebook else default_notebook(),
+                    progress=progress, kernel_factory=kernel_factory, server=server))
     except KeyboardInterrupt:
         remove_leftovers(directory)  # temporary files and running markers of stopped notebooks
         raise
@@ -338,29 +373,51 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
     bar = tqdm(total=len(todo), desc=t("batch.progress", lang), unit="skenario",
                disable=not progress, file=sys.stderr)
 
+    interrupted = False
+
     async def worker() -> None:
-        while queue:
+        while queue and not interrupted:
             job = queue.pop(0)
             try:
                 failure = await run_one(job, source, pool, directory, str(cache_file),
                                         timeout)
             except Exception as err:  # a bug or I/O error in one job must not stop the rest
                 failure = Failure(job.name, "-", f"{type(err).__name__}: {err}")
+            if interrupted:  # stopped, not finished: no result, no failure
+                return
             if failure is None:
                 result.ran.append(job.name)
             else:
                 result.failed.append(failure)
             bar.update(1)
 
+    workers = [asyncio.ensure_future(worker()) for _ in range(max(1, jobs))]
+
+    def stop() -> None:
+        """Ctrl-C or SIGTERM: cancel the running notebooks (each shuts its kernel down on the
+        way out) and start no other; run_batch then removes their temporary files."""
+        nonlocal interrupted
+        interrupted = True
+        for task in workers:
+            task.cancel()
+
+    if isinstance(loop, BatchLoop):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals: Windows
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.own_signal(sig, stop)
     try:
-        await asyncio.gather(*(worker() for _ in range(max(1, jobs))))
+        await asyncio.gather(*workers, return_exceptions=True)
         await shared
     finally:
+        if isinstance(loop, BatchLoop):
+            loop.release_signals()
         cache.failed_path(cache_file).unlink(missing_ok=True)
         bar.close()
         await pool.close()
         if server is not None:
             await server.close()
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _error_cell(nb: Any) -> tuple[str, str] | None:
@@ -413,8 +470,12 @@ async def run_one(job: Job, source: Any, pool: KernelPool, directory: Path,
                             on_cell_execute=started, on_cell_executed=finished)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    execution = asyncio.ensure_future(client.async_execute())
+    # cancelled at the deadline or by Ctrl-C, nbclient may end with DeadKernelError rather than
+    # CancelledError: collect it here, or asyncio logs it as "never retrieved" at exit
+    execution.add_done_callback(lambda f: f.cancelled() or f.exception())
     try:
-        await asyncio.wait_for(client.async_execute(), timeout=timeout)
+        await asyncio.wait_for(execution, timeout=timeout)
     except CellExecutionError as err:
         cell, line = _error_cell(nb) or ("-", f"{err.ename}: {err.evalue}")
         failure = Failure(job.name, cell, line)
