@@ -536,6 +536,20 @@ def test_formula_cells_are_reported(tmp_path):
     assert len(probs) == 2
 
 
+def test_a_formula_in_nama_is_no_error_because_nama_is_never_read(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["pegawai"]
+    header = [c.value for c in ws[1]]
+    assert "nama" in header
+    ws.cell(row=3, column=header.index("nama") + 1, value='=VLOOKUP(A3,Data!A:B,2,FALSE)')
+    wb.save(path)
+    wf = load_workforce(path, salt=SALT)
+    assert wf.n == ws.max_row - 1
+    assert "nama" not in wf.employees.columns
+    assert not wf.employees.astype(str).apply(lambda c: c.str.contains("VLOOKUP")).any().any()
+
+
 def test_files_that_are_not_csv_or_xlsx(tmp_path):
     txt = tmp_path / "pegawai.txt"
     txt.write_text("nip,opd\n1,2\n")
