@@ -629,3 +629,48 @@ def test_far_side_movers_nearest_origin_first():
     assert pred.tolist() == [B, SB, SB]
     pred, _ = run([K, BP, B], O_IST, rules=rules(3))
     assert pred.tolist() == [SB, SB, SB]
+
+
+def test_floor_skips_a_capped_full_destination_for_the_next_nearest():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    # floor: at least 4 in {Kurang, BP}, filled from Baik, then Sangat Baik, then Sangat Kurang;
+    # BP is capped at floor(0.4 * 5) = 2. Raw (merit = index): BP, Baik, SB, SB, SB.
+    # From Baik: need 3, 1 available -> nearest destination BP (room 2 - 1 = 1): Baik (1) -> BP.
+    # From SB: need 2, take 2; BP (distance 2) is now full (2 of 2), so both go to Kurang
+    # (distance 3), the two lowest-merit SB (2, 3). Final: K 2, BP 2, SB 1.
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Butuh Perbaikan", max_share=0.4, move_to="Baik")],
+        floors=[FloorRule(categories=["Kurang/Misconduct", "Butuh Perbaikan"], min_count=4,
+                          fill_from=["Baik", "Sangat Baik", "Sangat Kurang"])]))
+    pred, rep = run([BP, B, SB, SB, SB], O_IST, rules=rules)
+    assert pred.tolist() == [BP, BP, K, K, SB]
+    assert rep["counts_final"][0].tolist() == [0, 2, 2, 0, 1]
+    assert rep["flows"][0, B, BP] == 1 and rep["flows"][0, SB, K] == 2
+    # a destination already at its cap from the raw counts: BP cap floor(0.2 * 5) = 1 holds
+    # the one native BP; the 2 movers from Baik (the lowest merit, 1 and 2) go on to Kurang
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Butuh Perbaikan", max_share=0.2, move_to="Baik")],
+        floors=[FloorRule(categories=["Kurang/Misconduct", "Butuh Perbaikan"], min_count=3,
+                          fill_from=["Baik", "Sangat Baik", "Sangat Kurang"])]))
+    pred, _ = run([BP, B, B, B, B], O_IST, rules=rules)
+    assert pred.tolist() == [BP, K, K, B, B]
+
+
+def test_rule_checks_are_per_group_not_pooled():
+    from kinerja_sim.schemes.distribution import rules_satisfied
+    # two Kurang groups of 10: the first has the 6 Kurang it needs, the second 5; pooled they
+    # would have 11 >= 6, but each group is judged on its own counts
+    counts = np.array([[0, 6, 1, 3, 0], [0, 5, 1, 4, 0]])
+    assert rules_satisfied(counts, np.array([O_K, O_K]), RULES).tolist() == [True, False]
+
+
+def test_excess_bound_of_float_counts_is_an_integer_count():
+    from kinerja_sim.schemes.distribution import excess_bound, rules_satisfied
+    # counts as floats (e.g. summed from a float frame) are counts all the same; the bound is
+    # a number of employees (the audit's to_move column), an integer: Istimewa n = 10 with
+    # 8 Sangat Baik: 1 over the cap of 7; Baik n = 10, 10 Baik: 3 over + 1 short of the tail
+    counts = np.array([[0.0, 0.0, 0.0, 2.0, 8.0], [0.0, 0.0, 0.0, 10.0, 0.0]])
+    org = np.array([O_IST, O_B])
+    bound = excess_bound(counts, org, RULES)
+    assert bound.dtype.kind == "i" and bound.tolist() == [1, 4]
+    assert rules_satisfied(counts, org, RULES).tolist() == [False, False]
