@@ -376,33 +376,38 @@ def test_distribution_params_defaults_and_missing_rules():
         DistributionParams(rules=partial)
 
 
+def exact(text: str) -> str:
+    """A ``pytest.raises(match=...)`` pattern for the whole message (match is re.search)."""
+    return "^" + re.escape(text) + "$"
+
+
 def test_input_errors_are_exact():
     n2 = np.zeros(2, int)
     ones = np.ones(2, bool)
     msg = "apply_distribution: {} has shape (1,), expected (2,)"
-    with pytest.raises(ValueError, match=re.escape(msg.format("merit"))):
+    with pytest.raises(ValueError, match=exact(msg.format("merit"))):
         apply_distribution(n2, np.zeros(1), n2, np.array([O_IST]), ones, RULES)
-    with pytest.raises(ValueError, match=re.escape(msg.format("group"))):
+    with pytest.raises(ValueError, match=exact(msg.format("group"))):
         apply_distribution(n2, np.zeros(2), np.zeros(1, int), np.array([O_IST]), ones, RULES)
-    with pytest.raises(ValueError, match=re.escape(msg.format("eligible"))):
+    with pytest.raises(ValueError, match=exact(msg.format("eligible"))):
         apply_distribution(n2, np.zeros(2), n2, np.array([O_IST]), np.ones(1, bool), RULES)
     for raw in ([-1, 0], [0, 5]):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: predikat_raw codes must be 0..4")):
             apply_distribution(np.array(raw), np.zeros(2), n2, np.array([O_IST]), ones, RULES)
     for org in (-1, 5):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: group_org_predikat codes must be 0..4")):
             apply_distribution(n2, np.zeros(2), n2, np.array([org]), ones, RULES)
     for grp in ([0, 2], [-1, 0]):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: group codes must be 0..1")):
             apply_distribution(n2, np.zeros(2), np.array(grp), np.array([O_IST, O_IST]), ones,
                                RULES)
-    for m in (np.inf, -np.inf, np.nan):
-        with pytest.raises(ValueError, match=re.escape(
+    for m in (np.inf, -np.inf, np.nan, None):  # None: a missing merit (an empty cell)
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: merit must be finite for eligible employees")):
-            apply_distribution(n2, np.array([0.0, m]), n2, np.array([O_IST]), ones, RULES)
+            apply_distribution(n2, [0.0, m], n2, np.array([O_IST]), ones, RULES)
 
 
 def test_edge_codes_accepted_and_ineligible_rows_not_checked():
@@ -674,3 +679,22 @@ def test_excess_bound_of_float_counts_is_an_integer_count():
     bound = excess_bound(counts, org, RULES)
     assert bound.dtype.kind == "i" and bound.tolist() == [1, 4]
     assert rules_satisfied(counts, org, RULES).tolist() == [False, False]
+
+
+def test_eligible_as_0_1_integers_is_a_mask():
+    # eligible given as 0/1 integers (a column read from a file) selects rows like a bool mask:
+    # Istimewa, the 3 eligible Sangat Baik (merit 0, 1, 2): cap floor(2.1) = 2, the lowest (0)
+    # moves to Baik; row 3 is not eligible and keeps Sangat Baik
+    pred, rep = apply_distribution(np.array([SB] * 4), np.arange(4.0), np.zeros(4, int),
+                                   np.array([O_IST]), np.array([1, 1, 1, 0]), RULES)
+    assert pred.tolist() == [B, SB, SB, SB]
+    assert rep["moved_per_group"].tolist() == [1] and rep["group_size"].tolist() == [3]
+
+
+def test_one_person_group_below_min_group_size_is_exempt():
+    two = RULES.model_copy(update={"min_group_size": 2})
+    # group 0 has 1 person (below 2: exempt, keeps Sangat Baik), group 1 nobody (not listed)
+    pred, rep = apply_distribution(np.array([SB]), np.zeros(1), np.zeros(1, int),
+                                   np.array([O_IST, O_IST]), np.ones(1, bool), two)
+    assert pred.tolist() == [SB]
+    assert rep["exempt_groups"].tolist() == [0] and rep["infeasible_groups"].tolist() == []
