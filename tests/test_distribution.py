@@ -662,11 +662,13 @@ def test_floor_skips_a_capped_full_destination_for_the_next_nearest():
 
 
 def test_rule_checks_are_per_group_not_pooled():
-    from kinerja_sim.schemes.distribution import rules_satisfied
+    from kinerja_sim.schemes.distribution import excess_bound, rules_satisfied
     # two Kurang groups of 10: the first has the 6 Kurang it needs, the second 5; pooled they
     # would have 11 >= 6, but each group is judged on its own counts
     counts = np.array([[0, 6, 1, 3, 0], [0, 5, 1, 4, 0]])
     assert rules_satisfied(counts, np.array([O_K, O_K]), RULES).tolist() == [True, False]
+    # and the second group is 1 Kurang short (BP 1 of 1, no Sangat Baik: nothing else)
+    assert excess_bound(counts, np.array([O_K, O_K]), RULES).tolist() == [0, 1]
 
 
 def test_excess_bound_of_float_counts_is_an_integer_count():
@@ -698,3 +700,33 @@ def test_one_person_group_below_min_group_size_is_exempt():
                                    np.array([O_IST, O_IST]), np.ones(1, bool), two)
     assert pred.tolist() == [SB]
     assert rep["exempt_groups"].tolist() == [0] and rep["infeasible_groups"].tolist() == []
+
+
+def test_excess_bound_adds_the_excess_of_every_cap():
+    from kinerja_sim.schemes.distribution import excess_bound
+    # _down_rules: Kurang and BP both capped at 0, at least 1 Sangat Kurang. Counts: 2 Kurang,
+    # 1 BP, 2 Baik: 2 + 1 over the caps, 1 short of the floor
+    counts = np.array([[0, 2, 1, 2, 0]])
+    assert excess_bound(counts, np.array([O_IST]), _down_rules(1)).tolist() == [2 + 1 + 1]
+
+
+def test_a_floor_that_cannot_fit_under_its_cap_makes_the_size_infeasible():
+    from kinerja_sim.schemes.distribution import (
+        CapRule,
+        FloorRule,
+        OrgRule,
+        feasible_sizes,
+    )
+    # at least 2 Sangat Baik under a cap of floor(0.5 n): n = 3 gives a cap of 1 < 2, so no
+    # distribution works, whatever a later floor (Baik >= 0) allows; n = 4: cap 2 >= 2, and
+    # 2 + 0 <= 4 people
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Sangat Baik", max_share=0.5, move_to="Baik")],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=2,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"]),
+                FloorRule(categories=["Baik"], min_count=0,
+                          fill_from=["Butuh Perbaikan", "Sangat Baik", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+    assert feasible_sizes(np.array([3, 4]), np.array([O_IST, O_IST]), rules).tolist() == [
+        False, True]
