@@ -391,9 +391,13 @@ def test_xlsx_text_of_other_cell_types():
         def __str__(self):
             return "  lain  "
     assert reader._xlsx_text(Other()) == "lain"
-    from openpyxl.worksheet.formula import ArrayFormula
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
     assert reader._xlsx_text(ArrayFormula("A1:A2", "=A1*2")) == "=A1*2"
     assert reader._xlsx_text(ArrayFormula("A1:A2", "A1*2")) == "=A1*2"
+    # a formula with no text (an array formula's other cells; a What-If data table, which has
+    # no text attribute at all) still reads as a formula: "="
+    assert reader._xlsx_text(ArrayFormula("A1:A2")) == "="
+    assert reader._xlsx_text(DataTableFormula(ref="A1:B2")) == "="
 
 
 # -- helpers used in messages ---------------------------------------------------------------
