@@ -424,3 +424,26 @@ def test_show_value_quotes_cuts_at_40_and_hides_runs_of_8_digits():
     assert show_value("1234 5678") == "'<8 digits>'"
     assert show_value("1234-567") == "'1234-567'"  # 7 digits: not an identifier
     assert show_value("12.34.56.7") == "'12.34.56.7'"
+
+
+def test_merges_in_a_header_only_sheet_and_in_a_sheet_without_a_header(tmp_path):
+    text = ("cells {} are merged: only the first cell of a merged range holds a value, the "
+            "others would read as empty")
+    # header only: a merged header (row 1) is reported, a merge below it (row 2) is not
+    path = xlsx_file(tmp_path, [["nip", None, "opd"]], merge=["A1:B1", "A2:B2"])
+    assert read_problems(path, file="f") == [
+        Problem("f", "row 1", text.format("A1:B1"), None, UNMERGE)]
+    # nothing in row 1 (the header was deleted): the merge in the data is still reported
+    path = xlsx_file(tmp_path, [[None], ["1", None]], merge=["A2:B2"], name="nohead.xlsx")
+    assert read_problems(path, file="f") == [
+        Problem("f", "row 2", text.format("A2:B2"), None, UNMERGE)]
+
+
+def test_merge_refs_that_name_no_cell_range_are_skipped_not_the_end_of_the_list():
+    # whole-column and whole-row refs (no row or no column bounds) and an unreadable ref are
+    # passed over; the real merge after them is still reported
+    cells = {(1, 1): "nip", (1, 2): "opd", (2, 1): "1", (3, 1): "2"}
+    for skipped in ("C:C", "5:6", "not a ref"):
+        with pytest.raises(InputError) as ei:
+            reader._xlsx_table(cells, [skipped, "B2:B3"], set(), "f")
+        assert [p.location for p in ei.value.problems] == ["rows 2-3"]
