@@ -437,6 +437,10 @@ def test_merges_in_a_header_only_sheet_and_in_a_sheet_without_a_header(tmp_path)
     path = xlsx_file(tmp_path, [[None], ["1", None]], merge=["A2:B2"], name="nohead.xlsx")
     assert read_problems(path, file="f") == [
         Problem("f", "row 2", text.format("A2:B2"), None, UNMERGE)]
+    # and one right of every value (values in column A only, merge from column B) is not
+    path = xlsx_file(tmp_path, [[None], ["1", None]], merge=["B2:C2"], name="right.xlsx")
+    t = read_table(path)
+    assert t.header == [""] and t.data.values.tolist() == [["1"]]
 
 
 def test_merge_refs_that_name_no_cell_range_are_skipped_not_the_end_of_the_list():
