@@ -451,3 +451,16 @@ def test_merge_refs_that_name_no_cell_range_are_skipped_not_the_end_of_the_list(
         with pytest.raises(InputError) as ei:
             reader._xlsx_table(cells, [skipped, "B2:B3"], set(), "f")
         assert [p.location for p in ei.value.problems] == ["rows 2-3"]
+
+
+def test_csv_and_xlsx_give_the_same_uniform_table(tmp_path):
+    # the module's promise: the checks see one table whatever the file type, the same values
+    # and the same (object) columns
+    rows = [["nip", "opd", "usia"], ["198001012005011001", "Dinas A", "40"],
+            ["198001012005011002", "Dinas B", "41"]]
+    c = read_table(csv_file(tmp_path, "".join(",".join(r) + "\n" for r in rows)))
+    x = read_table(xlsx_file(tmp_path, rows))
+    assert c.header == x.header == rows[0]
+    assert c.data.values.tolist() == x.data.values.tolist() == rows[1:]
+    assert [str(d) for d in c.data.dtypes] == [str(d) for d in x.data.dtypes] == ["object"] * 3
+    assert c.rows.tolist() == x.rows.tolist() == [2, 3]
