@@ -464,3 +464,12 @@ def test_csv_and_xlsx_give_the_same_uniform_table(tmp_path):
     assert c.data.values.tolist() == x.data.values.tolist() == rows[1:]
     assert [str(d) for d in c.data.dtypes] == [str(d) for d in x.data.dtypes] == ["object"] * 3
     assert c.rows.tolist() == x.rows.tolist() == [2, 3]
+
+
+def test_a_formula_in_the_header_is_header_text_not_a_data_formula(tmp_path):
+    # the header row is not data: a formula there is read as its text (the checks then name
+    # it as an unknown column) and no data cell is marked as a formula
+    path = xlsx_file(tmp_path, [['="nip"', "opd"], ["1", "A"]])
+    t = read_table(path)
+    assert t.header == ['="nip"', "opd"] and t.formula == {}
+    assert t.data.values.tolist() == [["1", "A"]]
