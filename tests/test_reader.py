@@ -473,3 +473,25 @@ def test_a_formula_in_the_header_is_header_text_not_a_data_formula(tmp_path):
     t = read_table(path)
     assert t.header == ['="nip"', "opd"] and t.formula == {}
     assert t.data.values.tolist() == [["1", "A"]]
+
+
+def test_dates_of_a_1904_workbook_and_durations_read_as_written(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904  # old Mac Excel: day 0 is 1904-01-01, not 1899-12-30
+    ws = wb.active
+    ws.title = "pegawai"
+    ws.append(["nip", "tanggal", "durasi"])
+    ws.append(["1", dt.datetime(2024, 1, 31), dt.timedelta(days=1, hours=2)])
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    t = read_table(path)
+    # a duration cell (number format [h]:mm:ss) is a duration, not a date in 1904
+    assert t.data.values.tolist() == [["1", "2024-01-31T00:00:00", "1 day, 2:00:00"]]
+
+
+def test_header_only_csv_and_xlsx_have_the_same_empty_row_numbers(tmp_path):
+    c = read_table(csv_file(tmp_path, "nip,opd\n"))
+    x = read_table(xlsx_file(tmp_path, [["nip", "opd"]]))
+    assert c.rows.tolist() == x.rows.tolist() == []
+    assert c.rows.dtype == x.rows.dtype == np.int64
