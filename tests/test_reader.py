@@ -495,3 +495,51 @@ def test_header_only_csv_and_xlsx_have_the_same_empty_row_numbers(tmp_path):
     x = read_table(xlsx_file(tmp_path, [["nip", "opd"]]))
     assert c.rows.tolist() == x.rows.tolist() == []
     assert c.rows.dtype == x.rows.dtype == np.int64
+
+
+def _as_shared_strings(src, dst) -> None:
+    """Rewrite an openpyxl workbook (inline strings) the way Excel saves text: every string
+    cell an index into xl/sharedStrings.xml."""
+    import html
+    strings: list[str] = []
+
+    def shared(m):
+        text = html.unescape(m.group(2))
+        if text not in strings:
+            strings.append(text)
+        return f'<c r="{m.group(1)}" t="s"><v>{strings.index(text)}</v></c>'
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item).decode("utf-8")
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(r'<c r="(\w+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared,
+                              data)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" '
+                                    'ContentType="application/vnd.openxmlformats-officedocument'
+                                    '.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdSS" Type="http:'
+                                    '//schemas.openxmlformats.org/officeDocument/2006/'
+                                    'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    "</Relationships>")
+            zout.writestr(item, data)
+        sis = "".join(f"<si><t>{html.escape(s)}</t></si>" for s in strings)
+        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/'
+                      f'spreadsheetml/2006/main" count="{len(strings)}" '
+                      f'uniqueCount="{len(strings)}">{sis}</sst>')
+
+
+def test_text_saved_as_shared_strings_the_way_excel_saves_it_is_read(tmp_path):
+    # Excel (unlike openpyxl) stores text cells as indexes into a shared string table
+    src = xlsx_file(tmp_path, [["nip", "opd"], ["198001012005011001", "Dinas A"],
+                               ["198001012005011002", "Dinas A"]])
+    path = tmp_path / "excel.xlsx"
+    _as_shared_strings(src, path)
+    with zipfile.ZipFile(path) as z:
+        assert 't="s"' in z.read("xl/worksheets/sheet1.xml").decode()
+    t = read_table(path)
+    assert t.header == ["nip", "opd"]
+    assert t.data.values.tolist() == [["198001012005011001", "Dinas A"],
+                                      ["198001012005011002", "Dinas A"]]
