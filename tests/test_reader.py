@@ -248,6 +248,10 @@ def test_blank_record_scan_counts_records_not_lines():
     kept, rows = reader._without_blank_records(text, ",")
     assert kept == 'nip,opd\n1,A\n2,"x\ny\nz"\n3,B\n'
     assert rows.tolist() == [1, 2, 3, 1004] and rows.dtype == np.int64
+    # blank means separators, spaces, tabs and CR (CRLF files) only: a value "X" is kept
+    text = "nip,opd\r\n" + " ,\t,\r\n" * 1000 + "X,XX\r\n"
+    kept, rows = reader._without_blank_records(text, ",")
+    assert kept == "nip,opd\r\nX,XX\r\n" and rows.tolist() == [1, 1002]
     # 999 blank lines: below the threshold, the text is returned as it is
     text = "nip\n1\n" + ",\n" * 999
     assert reader._without_blank_records(text, ",") == (text, None)
