@@ -248,6 +248,11 @@ def test_blank_record_scan_counts_records_not_lines():
     kept, rows = reader._without_blank_records(text, ",")
     assert kept == 'nip,opd\n1,A\n2,"x\ny\nz"\n3,B\n'
     assert rows.tolist() == [1, 2, 3, 1004] and rows.dtype == np.int64
+    # quoted values that open and close on their line (4 quotes before the blank lines) do
+    # not make the following lines "inside a quote": they are dropped
+    text = 'nip,opd\n"1","A"\n' + ",\n" * 1000 + "2,B\n"
+    kept, rows = reader._without_blank_records(text, ",")
+    assert kept == 'nip,opd\n"1","A"\n2,B\n' and rows.tolist() == [1, 2, 1003]
     # blank means separators, spaces, tabs and CR (CRLF files) only: a value "X" is kept
     text = "nip,opd\r\n" + " ,\t,\r\n" * 1000 + "X,XX\r\n"
     kept, rows = reader._without_blank_records(text, ",")
