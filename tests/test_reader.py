@@ -566,3 +566,11 @@ def test_a_workbook_without_any_sheet_says_none(tmp_path):
                 data = re.sub(r"<sheets>.*</sheets>", "<sheets></sheets>", data)
             zout.writestr(item, data)
     assert one(path)[2] == "the workbook has no sheet 'pegawai'; its sheets are: (none)"
+
+
+def test_csv_cells_stay_text_numbers_headers_and_na_words_included(tmp_path):
+    # a numeric header (a year) over numeric data must not turn the column into numbers, and
+    # "NA", "NULL", "nan" are text the checks judge, not empty cells
+    t = read_table(csv_file(tmp_path, "nip,2024,catatan\n1,5,NA\n2,6,NULL\n3,7,nan\n"))
+    assert t.header == ["nip", "2024", "catatan"]
+    assert t.data.values.tolist() == [["1", "5", "NA"], ["2", "6", "NULL"], ["3", "7", "nan"]]
