@@ -376,33 +376,38 @@ def test_distribution_params_defaults_and_missing_rules():
         DistributionParams(rules=partial)
 
 
+def exact(text: str) -> str:
+    """A ``pytest.raises(match=...)`` pattern for the whole message (match is re.search)."""
+    return "^" + re.escape(text) + "$"
+
+
 def test_input_errors_are_exact():
     n2 = np.zeros(2, int)
     ones = np.ones(2, bool)
     msg = "apply_distribution: {} has shape (1,), expected (2,)"
-    with pytest.raises(ValueError, match=re.escape(msg.format("merit"))):
+    with pytest.raises(ValueError, match=exact(msg.format("merit"))):
         apply_distribution(n2, np.zeros(1), n2, np.array([O_IST]), ones, RULES)
-    with pytest.raises(ValueError, match=re.escape(msg.format("group"))):
+    with pytest.raises(ValueError, match=exact(msg.format("group"))):
         apply_distribution(n2, np.zeros(2), np.zeros(1, int), np.array([O_IST]), ones, RULES)
-    with pytest.raises(ValueError, match=re.escape(msg.format("eligible"))):
+    with pytest.raises(ValueError, match=exact(msg.format("eligible"))):
         apply_distribution(n2, np.zeros(2), n2, np.array([O_IST]), np.ones(1, bool), RULES)
     for raw in ([-1, 0], [0, 5]):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: predikat_raw codes must be 0..4")):
             apply_distribution(np.array(raw), np.zeros(2), n2, np.array([O_IST]), ones, RULES)
     for org in (-1, 5):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: group_org_predikat codes must be 0..4")):
             apply_distribution(n2, np.zeros(2), n2, np.array([org]), ones, RULES)
     for grp in ([0, 2], [-1, 0]):
-        with pytest.raises(ValueError, match=re.escape(
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: group codes must be 0..1")):
             apply_distribution(n2, np.zeros(2), np.array(grp), np.array([O_IST, O_IST]), ones,
                                RULES)
-    for m in (np.inf, -np.inf, np.nan):
-        with pytest.raises(ValueError, match=re.escape(
+    for m in (np.inf, -np.inf, np.nan, None):  # None: a missing merit (an empty cell)
+        with pytest.raises(ValueError, match=exact(
                 "apply_distribution: merit must be finite for eligible employees")):
-            apply_distribution(n2, np.array([0.0, m]), n2, np.array([O_IST]), ones, RULES)
+            apply_distribution(n2, [0.0, m], n2, np.array([O_IST]), ones, RULES)
 
 
 def test_edge_codes_accepted_and_ineligible_rows_not_checked():
@@ -629,3 +634,99 @@ def test_far_side_movers_nearest_origin_first():
     assert pred.tolist() == [B, SB, SB]
     pred, _ = run([K, BP, B], O_IST, rules=rules(3))
     assert pred.tolist() == [SB, SB, SB]
+
+
+def test_floor_skips_a_capped_full_destination_for_the_next_nearest():
+    from kinerja_sim.schemes.distribution import CapRule, FloorRule, OrgRule
+    # floor: at least 4 in {Kurang, BP}, filled from Baik, then Sangat Baik, then Sangat Kurang;
+    # BP is capped at floor(0.4 * 5) = 2. Raw (merit = index): BP, Baik, SB, SB, SB.
+    # From Baik: need 3, 1 available -> nearest destination BP (room 2 - 1 = 1): Baik (1) -> BP.
+    # From SB: need 2, take 2; BP (distance 2) is now full (2 of 2), so both go to Kurang
+    # (distance 3), the two lowest-merit SB (2, 3). Final: K 2, BP 2, SB 1.
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Butuh Perbaikan", max_share=0.4, move_to="Baik")],
+        floors=[FloorRule(categories=["Kurang/Misconduct", "Butuh Perbaikan"], min_count=4,
+                          fill_from=["Baik", "Sangat Baik", "Sangat Kurang"])]))
+    pred, rep = run([BP, B, SB, SB, SB], O_IST, rules=rules)
+    assert pred.tolist() == [BP, BP, K, K, SB]
+    assert rep["counts_final"][0].tolist() == [0, 2, 2, 0, 1]
+    assert rep["flows"][0, B, BP] == 1 and rep["flows"][0, SB, K] == 2
+    # a destination already at its cap from the raw counts: BP cap floor(0.2 * 5) = 1 holds
+    # the one native BP; the 2 movers from Baik (the lowest merit, 1 and 2) go on to Kurang
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Butuh Perbaikan", max_share=0.2, move_to="Baik")],
+        floors=[FloorRule(categories=["Kurang/Misconduct", "Butuh Perbaikan"], min_count=3,
+                          fill_from=["Baik", "Sangat Baik", "Sangat Kurang"])]))
+    pred, _ = run([BP, B, B, B, B], O_IST, rules=rules)
+    assert pred.tolist() == [BP, K, K, B, B]
+
+
+def test_rule_checks_are_per_group_not_pooled():
+    from kinerja_sim.schemes.distribution import excess_bound, rules_satisfied
+    # two Kurang groups of 10: the first has the 6 Kurang it needs, the second 5; pooled they
+    # would have 11 >= 6, but each group is judged on its own counts
+    counts = np.array([[0, 6, 1, 3, 0], [0, 5, 1, 4, 0]])
+    assert rules_satisfied(counts, np.array([O_K, O_K]), RULES).tolist() == [True, False]
+    # and the second group is 1 Kurang short (BP 1 of 1, no Sangat Baik: nothing else)
+    assert excess_bound(counts, np.array([O_K, O_K]), RULES).tolist() == [0, 1]
+
+
+def test_excess_bound_of_float_counts_is_an_integer_count():
+    from kinerja_sim.schemes.distribution import excess_bound, rules_satisfied
+    # counts as floats (e.g. summed from a float frame) are counts all the same; the bound is
+    # a number of employees (the audit's to_move column), an integer: Istimewa n = 10 with
+    # 8 Sangat Baik: 1 over the cap of 7; Baik n = 10, 10 Baik: 3 over + 1 short of the tail
+    counts = np.array([[0.0, 0.0, 0.0, 2.0, 8.0], [0.0, 0.0, 0.0, 10.0, 0.0]])
+    org = np.array([O_IST, O_B])
+    bound = excess_bound(counts, org, RULES)
+    assert bound.dtype.kind == "i" and bound.tolist() == [1, 4]
+    assert rules_satisfied(counts, org, RULES).tolist() == [False, False]
+
+
+def test_eligible_as_0_1_integers_is_a_mask():
+    # eligible given as 0/1 integers (a column read from a file) selects rows like a bool mask:
+    # Istimewa, the 3 eligible Sangat Baik (merit 0, 1, 2): cap floor(2.1) = 2, the lowest (0)
+    # moves to Baik; row 3 is not eligible and keeps Sangat Baik
+    pred, rep = apply_distribution(np.array([SB] * 4), np.arange(4.0), np.zeros(4, int),
+                                   np.array([O_IST]), np.array([1, 1, 1, 0]), RULES)
+    assert pred.tolist() == [B, SB, SB, SB]
+    assert rep["moved_per_group"].tolist() == [1] and rep["group_size"].tolist() == [3]
+
+
+def test_one_person_group_below_min_group_size_is_exempt():
+    two = RULES.model_copy(update={"min_group_size": 2})
+    # group 0 has 1 person (below 2: exempt, keeps Sangat Baik), group 1 nobody (not listed)
+    pred, rep = apply_distribution(np.array([SB]), np.zeros(1), np.zeros(1, int),
+                                   np.array([O_IST, O_IST]), np.ones(1, bool), two)
+    assert pred.tolist() == [SB]
+    assert rep["exempt_groups"].tolist() == [0] and rep["infeasible_groups"].tolist() == []
+
+
+def test_excess_bound_adds_the_excess_of_every_cap():
+    from kinerja_sim.schemes.distribution import excess_bound
+    # _down_rules: Kurang and BP both capped at 0, at least 1 Sangat Kurang. Counts: 2 Kurang,
+    # 1 BP, 2 Baik: 2 + 1 over the caps, 1 short of the floor
+    counts = np.array([[0, 2, 1, 2, 0]])
+    assert excess_bound(counts, np.array([O_IST]), _down_rules(1)).tolist() == [2 + 1 + 1]
+
+
+def test_a_floor_that_cannot_fit_under_its_cap_makes_the_size_infeasible():
+    from kinerja_sim.schemes.distribution import (
+        CapRule,
+        FloorRule,
+        OrgRule,
+        feasible_sizes,
+    )
+    # at least 2 Sangat Baik under a cap of floor(0.5 n): n = 3 gives a cap of 1 < 2, so no
+    # distribution works, whatever a later floor (Baik >= 0) allows; n = 4: cap 2 >= 2, and
+    # 2 + 0 <= 4 people
+    rules = _istimewa_only(OrgRule(
+        caps=[CapRule(category="Sangat Baik", max_share=0.5, move_to="Baik")],
+        floors=[FloorRule(categories=["Sangat Baik"], min_count=2,
+                          fill_from=["Baik", "Butuh Perbaikan", "Kurang/Misconduct",
+                                     "Sangat Kurang"]),
+                FloorRule(categories=["Baik"], min_count=0,
+                          fill_from=["Butuh Perbaikan", "Sangat Baik", "Kurang/Misconduct",
+                                     "Sangat Kurang"])]))
+    assert feasible_sizes(np.array([3, 4]), np.array([O_IST, O_IST]), rules).tolist() == [
+        False, True]
