@@ -270,3 +270,17 @@ def test_batch_figures_drawn_in_worker_processes_equal_those_drawn_in_process(
         parallel = {n: f.result() for n, f in drawn.items()}
     assert parallel == br.render_figures(batch, names, "id")
     assert br.figure_pool(batch, names, workers=1) is None
+
+
+def test_batch_kernels_listen_on_unix_sockets_in_the_temporary_directory():
+    import os
+    import tempfile
+
+    from kinerja_sim.batch.kernels import connection, default_factory
+
+    a, b = connection(), connection()
+    assert a["transport"] == "ipc" and a["kernel_name"] == "python3"
+    assert os.path.dirname(a["ip"]) == tempfile.gettempdir() and a["ip"] != b["ip"]
+    assert len(a["ip"]) + len("-999") < 100  # a Unix socket path must stay under ~107 bytes
+    km = default_factory()
+    assert km.transport == "ipc" and km.ip.startswith(tempfile.gettempdir())

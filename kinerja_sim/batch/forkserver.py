@@ -312,8 +312,10 @@ class ForkedKernelManager(AsyncKernelManager):
 def forked_factory(server: ForkServer, kernel_name: str = "python3"):
     """A kernel-manager factory for :class:`~kinerja_sim.batch.kernels.KernelPool`."""
 
+    from kinerja_sim.batch.kernels import connection
+
     def make() -> ForkedKernelManager:
-        km = ForkedKernelManager(kernel_name=kernel_name)
+        km = ForkedKernelManager(**connection(kernel_name))
         km.fork_server = server
         return km
 

@@ -40,10 +40,25 @@ class KernelStartError(RuntimeError):
     """A kernel could not be started (after the retry)."""
 
 
+def connection(kernel_name: str = "python3") -> dict[str, str]:
+    """How a batch kernel is reached: Unix domain sockets in the temporary directory, where
+    the platform has them (no TCP port to race for when kernels start in parallel, nothing
+    reachable from the network, and no "running over TCP without encryption" warning per
+    kernel); TCP on 127.0.0.1 elsewhere."""
+    import os
+    import tempfile
+    import uuid
+
+    if os.name != "posix":
+        return {"kernel_name": kernel_name}
+    return {"kernel_name": kernel_name, "transport": "ipc",
+            "ip": os.path.join(tempfile.gettempdir(), f"kinerja-{uuid.uuid4().hex[:12]}")}
+
+
 def default_factory(kernel_name: str = "python3") -> Any:
     from jupyter_client.manager import AsyncKernelManager
 
-    return AsyncKernelManager(kernel_name=kernel_name)
+    return AsyncKernelManager(**connection(kernel_name))
 
 
 async def shutdown(km: Any) -> None:
