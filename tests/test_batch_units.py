@@ -263,13 +263,13 @@ def test_batch_figures_drawn_in_worker_processes_equal_those_drawn_in_process(
     names = br.index_figure_names(batch)
     assert names == ["predikat", "delta", "lintasan", "menang_kalah:rumpun",
                      "menang_kalah:jenis_jabatan"]
-    pool = br.figure_pool(batch, names, workers=2)
+    pool = br.figure_pool(names, workers=2)
     assert pool is not None
     with pool:
         drawn = {n: pool.submit(batch.png, n, "id") for n in names}
         parallel = {n: f.result() for n, f in drawn.items()}
     assert parallel == br.render_figures(batch, names, "id")
-    assert br.figure_pool(batch, names, workers=1) is None
+    assert br.figure_pool(names, workers=1) is None
 
 
 def test_batch_kernels_listen_on_unix_sockets_in_the_temporary_directory():

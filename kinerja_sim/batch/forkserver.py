@@ -106,6 +106,19 @@ def serve(requests: Any = None, replies: Any = None, close_in_kernels: tuple[Any
         reply.flush()
 
 
+def _wait_for_exit(proc: Any, timeout: float | None, timed_out: Any) -> int:
+    """``Popen.wait`` for a process this one cannot ``waitpid`` on directly: poll until it is
+    gone; past ``timeout`` raise what ``timed_out()`` makes."""
+    import time
+
+    end = None if timeout is None else time.monotonic() + timeout
+    while proc.poll() is None:
+        if end is not None and time.monotonic() > end:
+            raise timed_out()
+        time.sleep(0.02)
+    return proc.returncode
+
+
 class ForkedTemplate:
     """The template forked from the runner itself (the part of ``subprocess.Popen`` that
     :class:`ForkServer` uses). The runner has imported the package already, so the template
@@ -153,14 +166,8 @@ class ForkedTemplate:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
-        end = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if end is not None and time.monotonic() > end:
-                raise subprocess.TimeoutExpired("kernel template", timeout or 0)
-            time.sleep(0.02)
-        return self.returncode  # type: ignore[return-value]
+        return _wait_for_exit(self, timeout,
+                              lambda: subprocess.TimeoutExpired("kernel template", timeout or 0))
 
     def kill(self) -> None:
         if self.poll() is None:
@@ -183,14 +190,8 @@ class ForkedProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        import time
-
-        end = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if end is not None and time.monotonic() > end:
-                raise TimeoutError(f"kernel {self.pid} still running")
-            time.sleep(0.05)
-        return self.returncode  # type: ignore[return-value]
+        return _wait_for_exit(self, timeout,
+                              lambda: TimeoutError(f"kernel {self.pid} still running"))
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:

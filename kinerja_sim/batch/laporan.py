@@ -240,8 +240,7 @@ def fairness_table(sim: Simulation) -> pd.DataFrame:
     index = GroupIndex(sim.employees, outcomes.HEADLINE_GROUPS, min_n=min_n)
     rows = []
     for dim in outcomes.HEADLINE_GROUPS:
-        counts, rates = zip(*(index.means(np.where(np.isnan(p), np.nan, (p == 4) * 1.0), dim)
-                              for p in final), strict=True)
+        counts, rates = zip(*(index.rates(p, dim) for p in final), strict=True)
         n, rate = np.stack(counts), np.stack(rates)  # (replications, groups)
         suppressed = n < min_n
         rate = np.where(suppressed, np.nan, rate)

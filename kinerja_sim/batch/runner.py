@@ -349,7 +349,9 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
 
         await server.start()
         kernel_factory = forked_factory(server)
-    pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory)
+    # a forked kernel has the template's imports and caches already: it only has to answer
+    pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory,
+                      **({"warmup": ""} if server is not None else {}))
     pool.start()
     loop = asyncio.get_running_loop()
 

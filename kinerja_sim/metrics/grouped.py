@@ -107,7 +107,10 @@ class GroupIndex:
         # one frame built once (not one per dimension + concat): this runs per slider move
         return pd.DataFrame({**cols, "suppressed": sup, "suppression": kind})
 
-    def _rates(self, predikat: ArrayLike, dim: str, top: int) -> tuple[np.ndarray, np.ndarray]:
+    def rates(self, predikat: ArrayLike, dim: str, top: int = 4
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """(employees with a predikat, share at ``top``) per group of ``dim``, before any
+        suppression (as :meth:`means`)."""
         p = np.asarray(predikat, dtype=np.float64)
         self._check(p)
         sel = np.where(np.isnan(p), np.nan, (p == top).astype(np.float64))
@@ -115,7 +118,7 @@ class GroupIndex:
 
     def selection_rates(self, predikat: ArrayLike, dim: str, top: int = 4) -> pd.DataFrame:
         """Share at predikat ``top`` per group: ``group, n, rate, suppressed``."""
-        n, rate = self._rates(predikat, dim, top)
+        n, rate = self.rates(predikat, dim, top)
         sup = self.suppression[dim] != ""
         return pd.DataFrame({"group": list(self.names[dim]), "n": n,
                              "rate": np.where(sup, np.nan, rate), "suppressed": sup})
@@ -123,7 +126,7 @@ class GroupIndex:
     def four_fifths_ratio(self, predikat: ArrayLike, dim: str, top: int = 4) -> float:
         """Lowest over highest top-predikat rate among unsuppressed groups (NaN if < 2 groups
         or nobody at ``top``), as :func:`kinerja_sim.metrics.four_fifths_ratio`."""
-        n, rate = self._rates(predikat, dim, top)
+        n, rate = self.rates(predikat, dim, top)
         kept = rate[(self.suppression[dim] == "") & (n > 0)]
         if kept.size < 2 or kept.max() == 0:
             return float("nan")

@@ -221,7 +221,7 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-def figure_pool(batch: Batch, names: Sequence[str], workers: int):
+def figure_pool(names: Sequence[str], workers: int):
     """A process pool to draw ``names`` in, or None to draw them in this process.
 
     Drawing is most of a batch report's time (about 4 of 5 s for 8 scenarios on one core), and
@@ -317,7 +317,7 @@ def write_batch_report(directory: str | Path, scenarios: Sequence[str], baseline
     batch = load_batch(directory, names)
     robust = RobustnessSection.read(robustness_dir) if robustness_dir is not None else None
     figure_names = index_figure_names(batch)
-    pool = figure_pool(batch, figure_names, workers)
+    pool = figure_pool(figure_names, workers)
     try:
         futures = None if pool is None else \
             {name: pool.submit(batch.png, name, lang) for name in figure_names}
