@@ -122,7 +122,7 @@ def _wait_for_exit(proc: Any, timeout: float | None, timed_out: Any) -> int:
 class ForkedTemplate:
     """The template forked from the runner itself (the part of ``subprocess.Popen`` that
     :class:`ForkServer` uses). The runner has imported the package already, so the template
-    only adds the kernel's own modules: ~0.5 s instead of ~2.5 s of imports in a new process,
+    only adds the kernel's own modules: it is ready ~1 s after the fork instead of ~2.7 s,
     at the moment the runner needs its CPU most. Used where the runner is a plain process
     (the ``kinerja-sim`` command): a runner inside a Jupyter kernel would hand its kernel's
     state to the template, so it starts a new process instead (:meth:`ForkServer.launch`)."""
