@@ -221,7 +221,7 @@ def test_iri_grammar_is_left_alone_once_jsonschema_is_imported():
     assert first == second  # nothing replaced: what jsonschema loaded stays loaded
 
 
-def test_template_is_forked_from_a_plain_runner_and_started_anew_inside_ipython():
+def test_template_is_forked_from_a_plain_runner_and_started_anew_inside_ipython_or_a_loop():
     code = ("{pre}\n"
             "import asyncio\n"
             "from kinerja_sim.batch.forkserver import ForkServer\n"
@@ -233,6 +233,9 @@ def test_template_is_forked_from_a_plain_runner_and_started_anew_inside_ipython(
             "print(type(s.proc).__name__, s.proc.poll())\n")
     assert _python(code.format(pre="")) == "ForkedTemplate 0"
     assert _python(code.format(pre="import IPython")) == "Popen 0"
+    # launched from inside a running event loop, a forked child could not run its own loop
+    inside = code.replace("s = ForkServer(); s.launch()\n", "s = ForkServer()\n")
+    assert _python(inside.format(pre="")) == "Popen 0"
 
 
 def test_template_still_importing_is_killed_at_once_on_close():
@@ -284,3 +287,58 @@ def test_batch_kernels_listen_on_unix_sockets_in_the_temporary_directory():
     assert len(a["ip"]) + len("-999") < 100  # a Unix socket path must stay under ~107 bytes
     km = default_factory()
     assert km.transport == "ipc" and km.ip.startswith(tempfile.gettempdir())
+
+
+def _blas_threads_in_pool_kernel(threads: int, fork: bool) -> int:
+    """Start one kernel the way a batch does (forked from the template or a new process) with
+    a ``threads`` limit, and ask it how many threads its OpenBLAS uses."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from kinerja_sim.batch.forkserver import ForkServer, forked_factory
+    from kinerja_sim.batch.kernels import KernelPool, shutdown, thread_environment
+
+    code = ("import numpy\nfrom threadpoolctl import threadpool_info\n"
+            "print(max(i['num_threads'] for i in threadpool_info() "
+            "if i['internal_api'] == 'openblas'))")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+
+    async def run() -> int:
+        server = ForkServer() if fork else None
+        if server is not None:
+            await server.start()
+        pool = KernelPool(size=1, demand=1, cwd=os.getcwd(), warmup="",
+                          factory=forked_factory(server) if server else None,
+                          env=thread_environment(threads))
+        pool.start()
+        km = await pool.take()
+        try:
+            await NotebookClient(nb, km=km, kernel_name="python3").async_execute()
+        finally:
+            await shutdown(km)
+            if server is not None:
+                await server.close()
+        return int(nb.cells[0].outputs[0]["text"])
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new_process"])
+def test_batch_kernels_use_the_native_thread_count_they_are_given(fork):
+    assert _blas_threads_in_pool_kernel(1, fork) == 1
+    assert _blas_threads_in_pool_kernel(2, fork) == 2
+
+
+def test_parallel_kernels_share_the_cores_out():
+    import os
+
+    from kinerja_sim.batch.kernels import THREAD_VARIABLES, thread_environment, threads_per_kernel
+
+    cores = len(os.sched_getaffinity(0))
+    assert threads_per_kernel(1) == cores
+    assert threads_per_kernel(2) == max(1, cores // 2)
+    assert threads_per_kernel(4 * cores) == 1
+    env = thread_environment(3)
+    assert {env[name] for name in THREAD_VARIABLES} == {"3"} and env["PATH"] == os.environ["PATH"]

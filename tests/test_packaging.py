@@ -28,7 +28,7 @@ def test_environment_yml_mirrors_pyproject():
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert any(line.startswith("-e .") for line in pip_section)
     assert py["requires-python"] == ">=3.11"
-    assert py["scripts"]["kinerja-sim"] == "kinerja_sim.cli:main"
+    assert py["scripts"]["kinerja-sim"] == "kinerja_sim.cli:entry_point"
 
 
 def test_required_top_level_layout():

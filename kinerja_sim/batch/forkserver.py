@@ -25,6 +25,7 @@ child; interrupt, kill and liveness work through the child's pid (its own proces
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -33,6 +34,8 @@ import sys
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+
+from kinerja_sim.batch.kernels import apply_thread_limit_from_environment
 
 #: Modules the template imports before forking (what every report kernel needs).
 TEMPLATE_IMPORTS = ("ipykernel.kernelapp", "IPython.display", "kinerja_sim.batch.laporan",
@@ -64,6 +67,7 @@ def _child(request: dict, template_pid: int, close: tuple[Any, ...] = ()) -> Non
         os.environ.clear()
         os.environ.update(request.get("env") or {})
         os.environ["JPY_PARENT_PID"] = str(template_pid)
+        apply_thread_limit_from_environment()  # what a new process would read at numpy's load
         if request.get("cwd"):
             os.chdir(request["cwd"])
         # the template pid as parent: the kernel's poller ends it when the template is gone
@@ -91,6 +95,9 @@ def serve(requests: Any = None, replies: Any = None, close_in_kernels: tuple[Any
     from kinerja_sim.batch.laporan import warm_caches
 
     warm_caches()
+    # Python's advice for fork without exec: the kernels' garbage collector then never walks
+    # (and so never copies) the template's million objects, only the kernel's own
+    gc.freeze()
     signal.signal(signal.SIGCHLD, _reap)
     me = os.getpid()
     reply.write("ready\n")
@@ -132,7 +139,10 @@ class ForkedTemplate:
         replies_r, replies_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        gc.freeze()  # the template's collector leaves the runner's objects alone (see serve)
         pid = os.fork()
+        if pid != 0:
+            gc.unfreeze()  # the runner itself goes on as before
         if pid == 0:  # the template: never returns
             status = 0
             try:
@@ -218,6 +228,17 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _in_event_loop() -> bool:
+    """Whether an asyncio loop runs in this thread: a child forked now would believe it still
+    runs (Python 3.11 does not reset that after fork), and its kernel's own loop could not
+    start."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class ForkServer:
     """The runner's handle on the template process.
 
@@ -234,10 +255,11 @@ class ForkServer:
 
     def launch(self) -> None:
         """Start the template process (idempotent): forked from this process when it is a
-        plain one (:class:`ForkedTemplate`), else a new Python process."""
+        plain one outside an event loop (:class:`ForkedTemplate`), else a new Python process."""
         if self.proc is not None:
             return
-        if "ipykernel" not in sys.modules and "IPython" not in sys.modules:
+        if not _in_event_loop() and "ipykernel" not in sys.modules \
+                and "IPython" not in sys.modules:
             self.proc = ForkedTemplate()  # type: ignore[assignment]
         else:
             self.proc = subprocess.Popen([sys.executable, "-m", "kinerja_sim.batch.forkserver"],

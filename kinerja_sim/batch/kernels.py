@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,40 @@ WARMUP_CODE = (
 #: for, and parallel kernels writing one SQLite history file contend for its lock
 #: ("database is locked"), which also costs each kernel's start.
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
+#: What native libraries (OpenBLAS, MKL, OpenMP) read their thread count from when they load.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def threads_per_kernel(jobs: int) -> int:
+    """Native threads each of ``jobs`` kernels running at once may use: the cores shared out.
+
+    numpy's OpenBLAS starts a thread per core for every matrix product, and the engine's
+    products are small (the effort allocation, a few columns per rumpun): with two kernels on
+    two cores, four spinning threads share two cores and a batch of 8 reports burns ~1.5 s of
+    CPU more for nothing (docs/performance.md). dask's workers and joblib's do the same
+    (``OMP_NUM_THREADS=1`` and friends per worker)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+    return max(1, cores // max(1, jobs))
+
+
+def thread_environment(threads: int) -> dict[str, str]:
+    """The environment of a kernel limited to ``threads`` native threads."""
+    return {**os.environ, **{name: str(threads) for name in THREAD_VARIABLES}}
+
+
+def apply_thread_limit_from_environment() -> None:
+    """Give libraries loaded already the thread limit the environment asks for.
+
+    A new kernel process reads ``OPENBLAS_NUM_THREADS`` when numpy loads; a kernel forked from
+    the template has numpy loaded already, so it applies the same limit at run time."""
+    value = os.environ.get("OPENBLAS_NUM_THREADS")
+    if value and value.isdigit():
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=int(value))
 
 
 class KernelStartError(RuntimeError):
@@ -76,13 +111,16 @@ async def _maybe_await(value: Any) -> Any:
 
 
 async def start_warm_kernel(factory: Callable[[], Any], cwd: str, warmup: str = WARMUP_CODE,
-                            timeout: float = 120.0, retries: int = 1) -> Any:
-    """Start a kernel, wait until it answers, run ``warmup``; retry a failed start once."""
+                            timeout: float = 120.0, retries: int = 1,
+                            env: dict[str, str] | None = None) -> Any:
+    """Start a kernel (in ``env``, default this process's), wait until it answers, run
+    ``warmup``; retry a failed start once."""
     errors = []
     for _attempt in range(1 + retries):
         km = factory()
         try:
-            await _maybe_await(km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS))
+            await _maybe_await(km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGUMENTS,
+                                               **({"env": env} if env is not None else {})))
             kc = km.client()
             kc.start_channels()
             try:
@@ -111,20 +149,21 @@ class KernelPool:
 
     ``take()`` returns a started, warmed kernel manager that belongs to the caller from then on
     (the caller shuts it down); it raises :class:`KernelStartError` when the start failed twice.
+    Kernels start in ``env`` (default: this process's environment).
     """
 
     def __init__(self, size: int, demand: int, cwd: str,
                  factory: Callable[[], Any] | None = None, warmup: str = WARMUP_CODE,
-                 timeout: float = 120.0) -> None:
+                 timeout: float = 120.0, env: dict[str, str] | None = None) -> None:
         self.size, self.remaining, self.cwd = max(1, size), demand, cwd
         self.factory = factory or default_factory
-        self.warmup, self.timeout = warmup, timeout
+        self.warmup, self.timeout, self.env = warmup, timeout, env
         self._pending: list[asyncio.Task] = []
 
     def _fill(self) -> None:
         while len(self._pending) < min(self.size, self.remaining):
             self._pending.append(asyncio.ensure_future(start_warm_kernel(
-                self.factory, self.cwd, self.warmup, self.timeout)))
+                self.factory, self.cwd, self.warmup, self.timeout, env=self.env)))
 
     def start(self) -> None:
         """Begin starting kernels in the background."""

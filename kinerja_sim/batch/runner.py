@@ -36,7 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from kinerja_sim.batch import cache
-from kinerja_sim.batch.kernels import KernelPool, KernelStartError, shutdown
+from kinerja_sim.batch.kernels import (
+    KernelPool,
+    KernelStartError,
+    shutdown,
+    thread_environment,
+    threads_per_kernel,
+)
 from kinerja_sim.batch.laporan import resolve_batch_workforce, resolve_scenario
 from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.labels import t
@@ -349,8 +355,11 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
 
         await server.start()
         kernel_factory = forked_factory(server)
+    # kernels share the cores out: no native thread pools spinning against each other
+    threads = threads_per_kernel(jobs)
     # a forked kernel has the template's imports and caches already: it only has to answer
     pool = KernelPool(size=jobs, demand=len(todo), cwd=os.getcwd(), factory=kernel_factory,
+                      env=thread_environment(threads),
                       **({"warmup": ""} if server is not None else {}))
     pool.start()
     loop = asyncio.get_running_loop()
@@ -359,12 +368,15 @@ async def _run_jobs(todo: list[Job], result: BatchResult, directory: Path, base:
         if cache.load_baseline(cache_file, key) is not None:
             return
         cache_file.unlink(missing_ok=True)  # a stale file of another key: notebooks must wait
+        from threadpoolctl import threadpool_limits
+
         from kinerja_sim.batch.laporan import baseline_tables
         from kinerja_sim.simulate import simulate
 
-        try:
-            sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
-            cache.save_baseline(cache_file, sim, key, baseline_tables(sim))
+        try:  # alongside the first kernels: the same share of the cores as one of them
+            with threadpool_limits(limits=threads):
+                sim = simulate(wf, base, seed=seed, periods=periods, replications=replications)
+                cache.save_baseline(cache_file, sim, key, baseline_tables(sim))
         except Exception:  # each notebook then meets (and reports) the same problem itself
             write_text(cache.failed_path(cache_file), "")
 
