@@ -104,6 +104,40 @@ def test_pool_never_starts_more_kernels_than_scenarios_and_closes_unused():
     assert made[1].shut  # started ahead, not taken, shut down by close()
 
 
+def test_a_spare_kernel_starts_only_once_an_earlier_start_has_finished():
+    from kinerja_sim.batch.kernels import KernelPool
+
+    starting, most = 0, 0
+
+    class SlowKernel(FakeKernel):
+        async def start_kernel(self, **kw):
+            nonlocal starting, most
+            starting += 1
+            most = max(most, starting)
+            await asyncio.sleep(0.05)
+            starting -= 1
+            self.alive = True
+
+    made = []
+
+    def factory():
+        made.append(SlowKernel())
+        return made[-1]
+
+    async def go():
+        pool = KernelPool(size=2, demand=4, cwd=".", factory=factory)
+        pool.start()
+        # two notebooks take their kernels at once; each take asks for a spare at once
+        taken = list(await asyncio.gather(pool.take(), pool.take()))
+        taken += [await pool.take(), await pool.take()]
+        await pool.close()
+        return taken
+
+    taken = asyncio.run(go())
+    # without the limit the two spares start alongside the first two: 4 starting at once
+    assert most == 2 and len(made) == 4 and all(k.alive for k in taken)
+
+
 def test_html_escapes_text_and_refuses_external_links():
     from kinerja_sim.report import html as h
 
@@ -289,9 +323,9 @@ def test_batch_kernels_listen_on_unix_sockets_in_the_temporary_directory():
     assert km.transport == "ipc" and km.ip.startswith(tempfile.gettempdir())
 
 
-def _blas_threads_in_pool_kernel(threads: int, fork: bool) -> int:
+def _run_in_pool_kernel(code: str, threads: int, fork: bool) -> str:
     """Start one kernel the way a batch does (forked from the template or a new process) with
-    a ``threads`` limit, and ask it how many threads its OpenBLAS uses."""
+    a ``threads`` limit, run ``code`` in it and return what it printed."""
     import os
 
     import nbformat
@@ -300,12 +334,9 @@ def _blas_threads_in_pool_kernel(threads: int, fork: bool) -> int:
     from kinerja_sim.batch.forkserver import ForkServer, forked_factory
     from kinerja_sim.batch.kernels import KernelPool, shutdown, thread_environment
 
-    code = ("import numpy\nfrom threadpoolctl import threadpool_info\n"
-            "print(max(i['num_threads'] for i in threadpool_info() "
-            "if i['internal_api'] == 'openblas'))")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
 
-    async def run() -> int:
+    async def run() -> str:
         server = ForkServer() if fork else None
         if server is not None:
             await server.start()
@@ -320,9 +351,24 @@ def _blas_threads_in_pool_kernel(threads: int, fork: bool) -> int:
             await shutdown(km)
             if server is not None:
                 await server.close()
-        return int(nb.cells[0].outputs[0]["text"])
+        return nb.cells[0].outputs[0]["text"].strip()
 
     return asyncio.run(run())
+
+
+BLAS_THREADS = ("import numpy\nfrom threadpoolctl import threadpool_info\n"
+                "print(max(i['num_threads'] for i in threadpool_info() "
+                "if i['internal_api'] == 'openblas'))")
+
+
+def _blas_threads_in_pool_kernel(threads: int, fork: bool) -> int:
+    return int(_run_in_pool_kernel(BLAS_THREADS, threads, fork))
+
+
+def test_forked_kernels_inherit_the_template_objects_frozen_out_of_their_collector():
+    code = "import gc\nprint(gc.get_freeze_count())"
+    assert int(_run_in_pool_kernel(code, 1, fork=True)) > 100_000  # the imported libraries
+    assert int(_run_in_pool_kernel(code, 1, fork=False)) == 0
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "new_process"])
@@ -342,3 +388,23 @@ def test_parallel_kernels_share_the_cores_out():
     assert threads_per_kernel(4 * cores) == 1
     env = thread_environment(3)
     assert {env[name] for name in THREAD_VARIABLES} == {"3"} and env["PATH"] == os.environ["PATH"]
+
+
+def test_figure_workers_fork_with_the_report_objects_frozen_and_the_runner_goes_on_as_before(
+        small_workforce, tmp_path):
+    import gc
+
+    from kinerja_sim.batch.laporan import laporan_skenario
+    from kinerja_sim.report import batch_report as br
+
+    laporan_skenario("status_quo", "status_quo", periods=2, replications=2,
+                     output_dir=tmp_path / "hasil" / "status_quo", workforce=small_workforce)
+    batch = br.load_batch(tmp_path, ["status_quo"])
+    before = gc.get_freeze_count()
+    pool = br.figure_pool(["predikat", "lintasan"], workers=2)
+    with pool:
+        drawn = br._submit_forked(pool, batch, ["predikat", "lintasan"], "id")
+        assert pool.submit(gc.get_freeze_count).result() > 100_000
+        assert {n: f.result() for n, f in drawn.items()} == \
+            br.render_figures(batch, ["predikat", "lintasan"], "id")
+    assert gc.get_freeze_count() == before

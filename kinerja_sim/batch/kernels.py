@@ -150,6 +150,11 @@ class KernelPool:
     ``take()`` returns a started, warmed kernel manager that belongs to the caller from then on
     (the caller shuts it down); it raises :class:`KernelStartError` when the start failed twice.
     Kernels start in ``env`` (default: this process's environment).
+
+    At most ``size`` kernels are *starting* at any moment: the spare kernel that replaces one
+    handed out begins its start once an earlier start has finished. At the beginning of a batch
+    the first kernels then have the cores to themselves (with the baseline's simulation)
+    instead of sharing them with the spares' starts, which are only needed a notebook later.
     """
 
     def __init__(self, size: int, demand: int, cwd: str,
@@ -159,11 +164,19 @@ class KernelPool:
         self.factory = factory or default_factory
         self.warmup, self.timeout, self.env = warmup, timeout, env
         self._pending: list[asyncio.Task] = []
+        self._starting: asyncio.Semaphore | None = None
+
+    async def _start_one(self) -> Any:
+        assert self._starting is not None
+        async with self._starting:
+            return await start_warm_kernel(self.factory, self.cwd, self.warmup, self.timeout,
+                                           env=self.env)
 
     def _fill(self) -> None:
+        if self._starting is None:  # made in the running loop
+            self._starting = asyncio.Semaphore(self.size)
         while len(self._pending) < min(self.size, self.remaining):
-            self._pending.append(asyncio.ensure_future(start_warm_kernel(
-                self.factory, self.cwd, self.warmup, self.timeout, env=self.env)))
+            self._pending.append(asyncio.ensure_future(self._start_one()))
 
     def start(self) -> None:
         """Begin starting kernels in the background."""

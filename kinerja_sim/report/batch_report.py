@@ -236,6 +236,19 @@ def figure_pool(names: Sequence[str], workers: int):
                                mp_context=multiprocessing.get_context("fork"))
 
 
+def _submit_forked(pool: Any, batch: Batch, names: Sequence[str], lang: str) -> dict:
+    """Submit each figure to the forked ``pool``, with this process's objects frozen while the
+    workers fork (Python's advice for fork without exec: the workers' garbage collector then
+    never walks, and so never copies, the tables and libraries they inherit)."""
+    import gc
+
+    gc.freeze()
+    try:
+        return {name: pool.submit(batch.png, name, lang) for name in names}
+    finally:
+        gc.unfreeze()
+
+
 def render_figures(batch: Batch, names: Sequence[str], lang: str = "id") -> dict[str, bytes]:
     """PNG bytes of each named figure, drawn here one after the other."""
     return {name: batch.png(name, lang) for name in names}
@@ -319,8 +332,7 @@ def write_batch_report(directory: str | Path, scenarios: Sequence[str], baseline
     figure_names = index_figure_names(batch)
     pool = figure_pool(figure_names, workers)
     try:
-        futures = None if pool is None else \
-            {name: pool.submit(batch.png, name, lang) for name in figure_names}
+        futures = None if pool is None else _submit_forked(pool, batch, figure_names, lang)
         write_workbook(batch, directory / "ringkasan.xlsx", lang, batch_provenance, failures,
                        robust)
         pngs = render_figures(batch, figure_names, lang) if futures is None else \
