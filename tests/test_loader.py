@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinerja_sim.errors import InputError
+from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.indicators import default_catalogue
 from kinerja_sim.schemes.base import BERAKHLAK
 from kinerja_sim.workforce import schema as sc
@@ -779,6 +779,11 @@ def test_a_collision_lengthens_pseudonyms_to_the_next_documented_length(monkeypa
     full = [hashlib.sha256(("garam" + nip(i)).encode()).hexdigest() for i in (1, 2)]
     assert out.tolist() == ["P-" + full[0][:16], "P-" + full[1][:16], "P-" + full[0][:16]]
     assert all(ps.is_pseudonym(p) for p in out)
+    # a hash equal for every NIP at every length: distinct NIPs can never be told apart
+    monkeypatch.setattr(ps, "pseudonym", lambda value, salt, length=12: "P-" + "0" * length)
+    with pytest.raises(RuntimeError) as ei:
+        ps.unique_pseudonyms(pd.Series([nip(1), nip(2)]), "garam")
+    assert str(ei.value) == "sha256 collision"
 
 
 def test_a_hashed_id_equal_to_a_pseudonym_in_the_file_is_refused():
@@ -790,3 +795,26 @@ def test_a_hashed_id_equal_to_a_pseudonym_in_the_file_is_refused():
     with pytest.raises(RuntimeError) as ei:
         pseudonymize_ids(ids, "garam")
     assert str(ei.value) == "a hashed id equals a pseudonym already in the file"
+
+
+def test_an_empty_salt_is_one_problem_naming_the_salt_and_what_to_give():
+    from kinerja_sim.workforce.pseudonym import SaltError
+
+    for salt in ("", "  "):
+        with pytest.raises(SaltError) as ei:
+            resolve_salt(salt)
+        assert ei.value.problems == [Problem(
+            "salt", "", "the salt is empty", None,
+            f"a non-empty secret text (--salt, or the environment variable {SALT_ENV}); "
+            "leave it out for a random salt")]
+
+
+def test_each_random_salt_is_logged_with_why_pseudonyms_change(monkeypatch, caplog):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    with caplog.at_level("INFO", logger="kinerja_sim.workforce.pseudonym"):
+        a, b = resolve_salt(None), resolve_salt(None)
+    assert a != b and re.fullmatch(r"[0-9a-f]{32}", a)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"no salt given and ${SALT_ENV} not set: using a random salt; pseudonyms are stable "
+        "within this load only"] * 2
+    assert {r.levelname for r in caplog.records} == {"INFO"}
