@@ -241,3 +241,7 @@ def test_observed_file_is_a_synthetic_workforce_observed_under_the_scenario():
     default, _ = observed_file("binjai", sc, n=200)
     ref, _ = observe(synthesize("binjai", seed=2026, n=200, observed=False), sc, 2026)
     _same_measurements(default.observed, ref.observed)
+    # the profile asked for, not the default one
+    other, _ = observed_file("nasional", sc, seed=4, n=300)
+    pd.testing.assert_frame_equal(
+        other.employees, synthesize("nasional", seed=4, n=300, observed=False).employees)
