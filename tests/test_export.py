@@ -195,6 +195,10 @@ def test_export_errors_are_exact(tmp_path):
     with pytest.raises(ValueError) as ei:
         workforce_frame(six)
     assert str(ei.value) == "the Workforce has 6 IKI slots; the file schema allows at most 5"
+    nips = wf.employees.assign(employee_id=[f"1990010120150310{x:02d}" for x in range(wf.n)])
+    with pytest.raises(ValueError) as ei:
+        workforce_frame(Workforce(nips, wf.plan, wf.observed, "uji"))
+    assert str(ei.value) == "employee_id values look like NIPs; refusing to export them"
     for col, src in (("opd", "opd"), ("unit_kerja", "unit"), ("id_penilai", "rater_id")):
         e = wf.employees.copy()
         e[src] = e[src].astype(str)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -245,3 +247,16 @@ def test_observed_file_is_a_synthetic_workforce_observed_under_the_scenario():
     other, _ = observed_file("nasional", sc, seed=4, n=300)
     pd.testing.assert_frame_equal(
         other.employees, synthesize("nasional", seed=4, n=300, observed=False).employees)
+
+
+def test_an_unknown_profile_is_one_input_error_listing_the_packaged_profiles():
+    from kinerja_sim.errors import InputError, Problem
+
+    packaged = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "kinerja_sim" /
+                                       "data" / "profiles").glob("*.yaml"))
+    assert packaged == ["binjai", "nasional"]
+    with pytest.raises(InputError) as ei:
+        load_profile("jakarta")
+    assert ei.value.problems == [Problem("<profile>", "profile", "unknown profile 'jakarta'",
+                                         None, "one of: " + ", ".join(packaged))]
+    assert ei.value.__cause__ is None and ei.value.__suppress_context__
