@@ -180,3 +180,64 @@ def test_export_requires_observed_and_a_known_format(tmp_path):
     with pytest.raises(ValueError, match="look like NIPs"):
         export_workforce(Workforce(nips, wf.plan, wf.observed, "uji"), tmp_path / "p.csv")
     assert not (tmp_path / "p.csv").exists() and not (tmp_path / "p.xlsx").exists()
+
+
+# -- gaps found by mutation testing (issue 12) ---------------------------------------------
+
+
+def test_export_errors_are_exact(tmp_path):
+    wf = make_workforce(n_opd=1)
+    with pytest.raises(ValueError) as ei:
+        workforce_frame(Workforce(wf.employees, wf.plan, None, "uji"))
+    assert str(ei.value) == ("export_workforce needs a Workforce with observed measurements "
+                             "(wf.observed is None)")
+    six = make_workforce(n_opd=1, k=6)
+    with pytest.raises(ValueError) as ei:
+        workforce_frame(six)
+    assert str(ei.value) == "the Workforce has 6 IKI slots; the file schema allows at most 5"
+    nips = wf.employees.assign(employee_id=[f"1990010120150310{x:02d}" for x in range(wf.n)])
+    with pytest.raises(ValueError) as ei:
+        workforce_frame(Workforce(nips, wf.plan, wf.observed, "uji"))
+    assert str(ei.value) == "employee_id values look like NIPs; refusing to export them"
+    for col, src in (("opd", "opd"), ("unit_kerja", "unit"), ("id_penilai", "rater_id")):
+        e = wf.employees.copy()
+        e[src] = e[src].astype(str)
+        e.loc[3, src] = "=HYPERLINK(\"http://x\")"
+        with pytest.raises(ValueError) as ei:
+            workforce_frame(Workforce(e, wf.plan, wf.observed, "uji"))
+        assert str(ei.value) == (f"column '{col}' has values starting with '=', which "
+                                 "spreadsheets would run as formulas")
+
+
+def test_the_largest_schema_plan_of_five_slots_exports_and_loads_back(tmp_path):
+    wf = make_workforce(n_opd=2, k=5)
+    frame = workforce_frame(wf)
+    assert "iki5_biaya_realisasi" in frame.columns and "iki6_target" not in frame.columns
+    back = load_workforce(export_workforce(wf, tmp_path / "p.csv"), salt="tidak-dipakai")
+    assert_same(wf, back)
+
+
+def test_empty_slot_cells_are_empty_text_and_missing_numbers():
+    wf = make_workforce(n_opd=1)
+    frame = workforce_frame(wf)
+    empty = wf.observed.indicator[:, 1] < 0
+    assert empty.any()
+    assert frame.loc[empty, "iki2_indikator"].tolist() == [""] * empty.sum()
+    assert frame.loc[empty, "iki2_utama"].tolist() == [""] * empty.sum()
+    for f in ("target", "realisasi", "kualitas", "waktu_target", "waktu_realisasi",
+              "biaya_target", "biaya_realisasi"):
+        assert frame[f"iki2_{f}"].dtype == np.float64, f
+        assert frame.loc[empty, f"iki2_{f}"].isna().all(), f
+
+
+def test_csv_starts_with_the_byte_order_mark_excel_needs(tmp_path):
+    # docstring: UTF-8 with a byte order mark, so Excel shows non-ASCII names correctly
+    wf = make_workforce(n_opd=1)
+    raw = export_workforce(wf, tmp_path / "p.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf" * 2)
+
+
+def test_xlsx_data_sheet_keeps_its_header_row_visible(tmp_path):
+    path = export_workforce(make_workforce(n_opd=1), tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb["pegawai"].freeze_panes == "A2"

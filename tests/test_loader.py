@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kinerja_sim.errors import InputError
+from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.indicators import default_catalogue
 from kinerja_sim.schemes.base import BERAKHLAK
 from kinerja_sim.workforce import schema as sc
@@ -664,3 +664,157 @@ def test_any_cell_value_loads_or_raises_input_error(tmp_path_factory, col, row, 
         assert e.problems and all(p.file == str(path) for p in e.problems)
     else:
         assert wf.n == 3 and tuple(wf.employees.columns) == EMPLOYEE_COLUMNS
+
+
+# -- gaps found by mutation testing (issue 12) ---------------------------------------------
+
+
+def test_a_file_of_one_employee_rated_by_the_wali_kota_loads(tmp_path):
+    # a one-OPD, one-person file (a small UPT sends only its head): nobody has a rater in the
+    # file, so no rater position may be looked up
+    wf = load_workforce(write_csv(tmp_path / "satu.csv", rows(1)), salt=SALT)
+    e = wf.employees
+    assert wf.n == 1 and e.loc[0, "rater_id"] == EXTERNAL_RATER
+    assert e["is_opd_head"].tolist() == [True] and e["is_unit_head"].tolist() == [True]
+
+
+def test_opd_and_unit_categories_keep_the_order_of_the_file(tmp_path):
+    rs = rows(6)
+    # neither order is alphabetical: the file's order is what BKPSDM recognises
+    for r, opd in zip(rs, ["Sekretariat Daerah"] * 3 + ["Dinas Kesehatan"] * 3, strict=True):
+        r["opd"] = opd
+    for r, unit in zip(rs, ["Umum", "Umum", "Bagian Hukum", "Umum", "Umum", "Bagian Hukum"],
+                       strict=True):
+        r["unit_kerja"] = unit
+    e = load_workforce(write_csv(tmp_path / "p.csv", rs), salt=SALT).employees
+    assert list(e["opd"].cat.categories) == ["Sekretariat Daerah", "Dinas Kesehatan"]
+    assert list(e["unit"].cat.categories) == ["Umum", "Bagian Hukum"]
+
+
+def test_fixed_domain_categories_are_the_whole_schema_domain_in_its_order(tmp_path):
+    # a file using part of each domain (only PNS, only golongan III, only women, JPT and
+    # Pelaksana only, one rumpun) still has every allowed value as a category, so two files
+    # (two periods, two OPDs) give the same categories and can be joined and compared
+    rs = rows(3)
+    for r in rs:
+        r["status"], r["golongan"], r["jenis_kelamin"] = "PNS", "III", "P"
+    e = load_workforce(write_csv(tmp_path / "p.csv", rs), salt=SALT).employees
+    assert set(e["jenis_jabatan"].astype(str)) == {"JPT", "Pelaksana"}
+    assert list(e["jenis_jabatan"].cat.categories) == [
+        "JPT", "Administrator", "Pengawas", "Fungsional", "Pelaksana"]
+    assert list(e["status"].cat.categories) == ["PNS", "PPPK"]
+    assert list(e["golongan"].cat.categories) == ["I", "II", "III", "IV"]
+    assert list(e["gender"].cat.categories) == ["L", "P"]
+    assert list(e["rumpun"].cat.categories) == list(default_catalogue().assignment.by_rumpun)
+    assert len(e["rumpun"].cat.categories) > 1  # more than the one rumpun in the file
+
+
+def test_loaded_columns_have_the_types_of_a_synthetic_workforce(tmp_path):
+    # a loaded file and a synthesized workforce are the same model: the same column types
+    # (scoring, reports and exports are written against those)
+    from kinerja_sim.workforce import synthesize
+
+    syn = synthesize("binjai", n=60)
+    wf = load_workforce(write_csv(tmp_path / "p.csv"), salt=SALT)
+    for col in ("age", "tenure_years", "kelas_jabatan", "is_opd_head", "is_unit_head"):
+        assert wf.employees[col].dtype == syn.employees[col].dtype, col
+    assert wf.employees["age"].dtype == np.int16 and wf.employees["kelas_jabatan"].dtype == np.int8
+    for f in ("indicator", "utama", "days_absent", "late", "innovation", "perilaku", "target"):
+        assert getattr(wf.observed, f).dtype == getattr(syn.observed, f).dtype, f
+    assert wf.observed.utama.dtype == np.bool_ and wf.plan.utama.dtype == np.bool_
+
+
+def test_a_given_catalogue_is_the_one_the_indicator_names_refer_to(tmp_path):
+    # a scenario catalogue with an indicator the packaged one lacks, counted downwards
+    from kinerja_sim.indicators import catalogue_from
+
+    cat = catalogue_from({"indicators": {"rapat_koordinasi": {
+        "label": {"id": "Rapat koordinasi", "en": "Coordination meetings"}, "unit": "rapat",
+        "direction": "lower", "aspect": "kuantitas", "target": 12, "sensitivity": 0.1,
+        "noise_sd": 0.5, "context": 0.0, "manipulability": 0.1}}})
+    assert "rapat_koordinasi" not in default_catalogue().names
+    rs = rows(3)
+    for r in rs:
+        r.update(iki2_indikator="rapat_koordinasi", iki2_utama="tidak", iki2_target="12",
+                 iki2_realisasi="10")
+    path = write_csv(tmp_path / "p.csv", rs)
+    m = load_workforce(path, salt=SALT, catalogue=cat).observed
+    assert m.indicator_names == cat.names
+    # appended after the packaged indicators: its code is their count
+    assert m.indicator[:, 1].tolist() == [len(default_catalogue().names)] * 3
+    assert m.higher_is_better[:, 1].tolist() == [False] * 3  # direction "lower"
+    assert m.higher_is_better[:, 0].all()  # vaksinasi: higher
+    # the packaged catalogue does not know the name
+    find(problems(path)[1], "row 2", "iki2_indikator", "'rapat_koordinasi' is not an allowed")
+
+
+def test_a_file_without_the_optional_inovasi_column_has_no_innovation(tmp_path):
+    rs = [{k: v for k, v in r.items() if k != "inovasi"} for r in rows(4)]
+    m = load_workforce(write_csv(tmp_path / "p.csv", rs), salt=SALT).observed
+    assert m.innovation.dtype == np.bool_ and m.innovation.tolist() == [False] * 4
+
+
+def test_pseudonym_functions_refuse_an_empty_salt_with_the_exact_message():
+    from kinerja_sim.workforce.pseudonym import unique_pseudonyms
+
+    for f in (pseudonymize, unique_pseudonyms):
+        with pytest.raises(ValueError) as ei:
+            f(pd.Series([nip(1)]), "")
+        assert str(ei.value) == "salt must be a non-empty string", f.__name__
+
+
+def test_a_collision_lengthens_pseudonyms_to_the_next_documented_length(monkeypatch):
+    # a 12-digit collision cannot be found by chance in a test; a hash whose first 12 digits
+    # are equal for every NIP stands in for one. Lengths go up in steps of 4 hex digits, the
+    # documented shape (PSEUDONYM_SHAPE: 12..64 digits, a multiple of 4), so a lengthened
+    # pseudonym is still recognised when an exported file is loaded again
+    from kinerja_sim.workforce import pseudonym as ps
+
+    def colliding(value, salt, length=ps.DEFAULT_LENGTH):
+        full = hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
+        return "P-" + ("0" * 12 if length == 12 else full[:length])
+
+    monkeypatch.setattr(ps, "pseudonym", colliding)
+    out = ps.unique_pseudonyms(pd.Series([nip(1), nip(2), nip(1)]), "garam")
+    full = [hashlib.sha256(("garam" + nip(i)).encode()).hexdigest() for i in (1, 2)]
+    assert out.tolist() == ["P-" + full[0][:16], "P-" + full[1][:16], "P-" + full[0][:16]]
+    assert all(ps.is_pseudonym(p) for p in out)
+    # a hash equal for every NIP at every length: distinct NIPs can never be told apart
+    monkeypatch.setattr(ps, "pseudonym", lambda value, salt, length=12: "P-" + "0" * length)
+    with pytest.raises(RuntimeError) as ei:
+        ps.unique_pseudonyms(pd.Series([nip(1), nip(2)]), "garam")
+    assert str(ei.value) == "sha256 collision"
+
+
+def test_a_hashed_id_equal_to_a_pseudonym_in_the_file_is_refused():
+    # the file holds an id and, as another row's id, that id's own pseudonym under this salt
+    # (the same person once raw and once pseudonymised): the two would merge silently
+    from kinerja_sim.workforce.pseudonym import pseudonym, pseudonymize_ids
+
+    ids = pd.Series(["Budi", pseudonym("Budi", "garam")])
+    with pytest.raises(RuntimeError) as ei:
+        pseudonymize_ids(ids, "garam")
+    assert str(ei.value) == "a hashed id equals a pseudonym already in the file"
+
+
+def test_an_empty_salt_is_one_problem_naming_the_salt_and_what_to_give():
+    from kinerja_sim.workforce.pseudonym import SaltError
+
+    for salt in ("", "  "):
+        with pytest.raises(SaltError) as ei:
+            resolve_salt(salt)
+        assert ei.value.problems == [Problem(
+            "salt", "", "the salt is empty", None,
+            f"a non-empty secret text (--salt, or the environment variable {SALT_ENV}); "
+            "leave it out for a random salt")]
+
+
+def test_each_random_salt_is_logged_with_why_pseudonyms_change(monkeypatch, caplog):
+    monkeypatch.delenv(SALT_ENV, raising=False)
+    with caplog.at_level("INFO", logger="kinerja_sim.workforce.pseudonym"):
+        a, b = resolve_salt(None), resolve_salt(None)
+    assert a != b and re.fullmatch(r"[0-9a-f]{32}", a)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"no salt given and ${SALT_ENV} not set: using a random salt; pseudonyms are stable "
+        "within this load only"] * 2
+    assert {r.levelname for r in caplog.records} == {"INFO"}
