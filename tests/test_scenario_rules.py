@@ -638,3 +638,29 @@ def test_the_derived_understanding_records_the_rule_keys_it_read():
     given = load_scenario("pp46_2011", {"rollout.understanding_baseline": 0.5})
     assert given.understanding_read == frozenset()
     assert (given.understanding.value, given.understanding.source) == (0.5, "scenario")
+
+
+# ---------------------------------------------------------------- what load_scenario checks against
+
+
+def test_names_are_checked_against_the_workforce_passed_in():
+    o = {"organisation.by_opd": {"Kecamatan Binjai Kota": "Istimewa"}}
+    assert load_scenario("permenpanrb_6_2022_kurva", o).name == "permenpanrb_6_2022_kurva"
+    (p,) = _problems_of(load_scenario, "permenpanrb_6_2022_kurva", o, workforce="nasional")
+    assert p.location == "organisation.by_opd.Kecamatan Binjai Kota"
+    assert p.message == "OPD 'Kecamatan Binjai Kota' is not in the workforce (profile nasional)"
+    assert p.file == str(SCENARIO_DIR / "permenpanrb_6_2022_kurva.yaml")
+
+
+def test_inert_allow_skips_only_the_inert_check():
+    # the status quo does not read the half-life (it is today's practice): inert
+    o = {"rollout.understanding_rule.half_life_years": 2.0}
+    (p,) = _problems_of(load_scenario, "status_quo", o)
+    assert p.location == "rollout.understanding_rule.half_life_years"
+    assert p.message.startswith("has no effect")
+    sc = load_scenario("status_quo", o, inert="allow")
+    assert sc.rollout_params.understanding_rule.half_life_years == 2.0
+    # names are still checked
+    o["organisation.by_opd"] = {"Dinas Fiktif": "Baik"}
+    (p,) = _problems_of(load_scenario, "status_quo", o, inert="allow")
+    assert p.location == "organisation.by_opd.Dinas Fiktif"
