@@ -786,15 +786,62 @@ def test_a_collision_lengthens_pseudonyms_to_the_next_documented_length(monkeypa
     assert str(ei.value) == "sha256 collision"
 
 
-def test_a_hashed_id_equal_to_a_pseudonym_in_the_file_is_refused():
-    # the file holds an id and, as another row's id, that id's own pseudonym under this salt
+def test_a_hashed_id_equal_to_a_pseudonym_in_the_ids_is_a_clash_naming_both_positions():
+    # the ids hold an id and, at another position, that id's own pseudonym under this salt
     # (the same person once raw and once pseudonymised): the two would merge silently
-    from kinerja_sim.workforce.pseudonym import pseudonym, pseudonymize_ids
+    from kinerja_sim.workforce.pseudonym import PseudonymClash, pseudonym, pseudonymize_ids
 
-    ids = pd.Series(["Budi", pseudonym("Budi", "garam")])
-    with pytest.raises(RuntimeError) as ei:
+    ids = pd.Series(["E0000001", "Budi", "Sari", pseudonym("Budi", "garam")])
+    with pytest.raises(PseudonymClash) as ei:
         pseudonymize_ids(ids, "garam")
-    assert str(ei.value) == "a hashed id equals a pseudonym already in the file"
+    assert ei.value.pairs == [(1, 3)]
+    assert isinstance(ei.value, ValueError)
+    # without the clash the same ids are hashed and kept as documented
+    out = pseudonymize_ids(ids[:3], "garam")
+    assert out.tolist() == ["E0000001", pseudonym("Budi", "garam"), pseudonym("Sari", "garam")]
+
+
+def test_an_id_and_its_own_pseudonym_in_one_file_is_one_problem_naming_both_rows(tmp_path):
+    from kinerja_sim.workforce.pseudonym import pseudonym
+
+    rs = rows(4)
+    for r in rs:
+        r["id_pegawai"] = "E000" + r.pop("nip")[-4:]
+        pen = r.pop("nip_penilai")
+        r["id_penilai"] = pen if pen == EXTERNAL_RATER else "E000" + pen[-4:]
+        del r["nama"]
+    raw = "pegawai-lama-17"
+    rs[2]["id_pegawai"] = raw  # spreadsheet row 4, hashed on load
+    rs[3]["id_pegawai"] = pseudonym(raw, SALT)  # row 5: the same person, already hashed
+    text, probs = problems(write_csv(tmp_path / "p.csv", rs))
+    assert len(probs) == 1
+    p = probs[0]
+    assert (p.location, p.column) == ("rows 4, 5", "id_pegawai")
+    assert "of row 4, pseudonymised with this salt, is the id_pegawai of row 5" in p.message
+    assert raw not in text and pseudonym(raw, SALT) not in text  # neither id is echoed
+
+
+def test_validate_of_a_file_with_an_id_and_its_pseudonym_exits_1_without_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from kinerja_sim.workforce.pseudonym import pseudonym
+
+    rs = rows(3)
+    for r in rs:
+        r["id_pegawai"] = "E000" + r.pop("nip")[-4:]
+        pen = r.pop("nip_penilai")
+        r["id_penilai"] = pen if pen == EXTERNAL_RATER else "E000" + pen[-4:]
+        del r["nama"]
+    rs[1]["id_pegawai"], rs[2]["id_pegawai"] = "lama-9", pseudonym("lama-9", SALT)
+    path = write_csv(tmp_path / "p.csv", rs)
+    proc = subprocess.run([sys.executable, "-m", "kinerja_sim.cli", "validate", str(path)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, SALT_ENV: SALT})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "rows 3, 4" in proc.stderr and "lama-9" not in proc.stderr
 
 
 def test_an_empty_salt_is_one_problem_naming_the_salt_and_what_to_give():

@@ -90,6 +90,8 @@ class CheckedTable:
     slots: int
     n: int
     values: dict[str, np.ndarray]
+    #: spreadsheet row number of each value (for problems found while building)
+    rows: np.ndarray
 
 
 class TableChecker:
@@ -155,7 +157,7 @@ class TableChecker:
         self.check_rows(mode, slots)
         self.sort_problems()
         self.pc.raise_if_any()
-        return CheckedTable(mode or "nip", slots, self.n, self.values)
+        return CheckedTable(mode or "nip", slots, self.n, self.values, np.asarray(self.t.rows))
 
     def check_header(self) -> tuple[str | None, int, list[sc.Column]]:
         names = [normalise_header(h) for h in self.t.header]

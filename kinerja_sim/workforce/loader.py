@@ -23,12 +23,14 @@ import os
 import numpy as np
 import pandas as pd
 
+from kinerja_sim.errors import InputError, Problem
 from kinerja_sim.indicators import Catalogue, arrays, default_catalogue
 from kinerja_sim.schemes.base import BERAKHLAK, JENIS_JABATAN, Measurements
 from kinerja_sim.workforce import schema as sc
 from kinerja_sim.workforce.checks import CheckedTable, TableChecker
 from kinerja_sim.workforce.model import EXTERNAL_RATER, TaskPlan, Workforce
 from kinerja_sim.workforce.pseudonym import (
+    PseudonymClash,
     pseudonymize_ids,
     resolve_salt,
     unique_pseudonyms,
@@ -56,6 +58,25 @@ def load_workforce(path: str | os.PathLike, *, sheet: str = "pegawai", salt: str
     return _build(checked, cat, salt, file)
 
 
+def _pseudonymize_ids_of_file(ids: pd.Series, salt: str, ck: CheckedTable,
+                              file: str) -> pd.Series:
+    """:func:`pseudonymize_ids`, a clash reported as an input problem naming both rows.
+
+    Neither id is shown: one is a raw identifier, the other its pseudonym under the secret salt.
+    """
+    try:
+        return pseudonymize_ids(ids, salt)
+    except PseudonymClash as clash:
+        id_col = sc.IDENTITY[ck.mode][0]
+        raise InputError([Problem(
+            file, f"rows {ck.rows[raw]}, {ck.rows[kept]}",
+            f"the {id_col} of row {ck.rows[raw]}, pseudonymised with this salt, is the "
+            f"{id_col} of row {ck.rows[kept]}: the same employee appears once raw and once "
+            "already pseudonymised", id_col,
+            f"each employee on one row, every {id_col} either raw or a pseudonym of this salt")
+            for raw, kept in clash.pairs]) from None
+
+
 def _build(ck: CheckedTable, cat: Catalogue, salt: str, file: str) -> Workforce:
     v, n, k = ck.values, ck.n, ck.slots
     id_col, rater_col = sc.IDENTITY[ck.mode]
@@ -63,7 +84,7 @@ def _build(ck: CheckedTable, cat: Catalogue, salt: str, file: str) -> Workforce:
     rater = pd.Series(v[rater_col], dtype=object)
     # NIPs always hashed; ids: documented pseudonym shapes stay, any other (a NIP, a name) hashed
     pseudo = (unique_pseudonyms(ids, salt) if ck.mode == "nip"
-              else pseudonymize_ids(ids, salt))
+              else _pseudonymize_ids_of_file(ids, salt, ck, file))
     table = dict(zip(ids, pseudo, strict=True))
     table[EXTERNAL_RATER] = EXTERNAL_RATER
     ids, rater = pseudo, rater.map(table)

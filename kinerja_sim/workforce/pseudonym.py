@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 
+import numpy as np
 import pandas as pd
 
 from kinerja_sim.errors import InputError, Problem
@@ -33,6 +34,18 @@ DEFAULT_LENGTH = 12
 #: (``E`` + 7 to 9 digits). Every other id -- a NIP in any spelling, a name, a staff number --
 #: is hashed like a NIP, so no identifier passes through unhashed whatever its form.
 PSEUDONYM_SHAPE = re.compile(r"P-(?:[0-9a-f]{4}){3,16}|E[0-9]{7,9}")
+
+
+class PseudonymClash(ValueError):
+    """A hashed id equals an id kept as it is (see :func:`pseudonymize_ids`).
+
+    ``pairs`` holds ``(hashed, kept)`` 0-based positions, so the caller can name the rows
+    without showing either id.
+    """
+
+    def __init__(self, pairs: list[tuple[int, int]]) -> None:
+        super().__init__(f"{len(pairs)} hashed id(s) equal a pseudonym already in the ids")
+        self.pairs = pairs
 
 
 class SaltError(InputError, ValueError):
@@ -102,15 +115,23 @@ def is_pseudonym(value: str) -> bool:
 def pseudonymize_ids(ids: pd.Series, salt: str, keep: frozenset[str] = frozenset()
                      ) -> pd.Series:
     """Ids of the pseudonymous scheme: pseudonym-shaped values and ``keep`` (e.g. the
-    external rater) unchanged, every other value hashed (:func:`unique_pseudonyms`)."""
+    external rater) unchanged, every other value hashed (:func:`unique_pseudonyms`).
+
+    Raises :class:`PseudonymClash` when a hashed id equals a kept one: the same person once
+    raw and once already pseudonymised with this salt (or, 1 in 2**48 per pair, a chance
+    collision). Merging them silently would make two employees one.
+    """
     values = ids.astype(object)
     shaped = values.map(lambda v: isinstance(v, str) and (v in keep or is_pseudonym(v)))
-    shaped = shaped.astype(bool)
+    shaped = shaped.astype(bool).to_numpy()
     if shaped.all():
         return values
     hashed = unique_pseudonyms(values[~shaped], salt)
-    if set(hashed) & set(values[shaped]):  # pragma: no cover - 1 in 2**48 per pair
-        raise RuntimeError("a hashed id equals a pseudonym already in the file")
+    kept_at = {v: i for i, v in zip(np.flatnonzero(shaped), values[shaped], strict=True)}
+    pairs = [(int(i), kept_at[h]) for i, h in zip(np.flatnonzero(~shaped), hashed, strict=True)
+             if h in kept_at]
+    if pairs:
+        raise PseudonymClash(pairs)
     out = values.copy()
     out[~shaped] = hashed
     return out
