@@ -27,3 +27,18 @@ def small_workforce():
     from kinerja_sim.workforce import synthesize
 
     return synthesize("binjai", seed=7, n=900)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches_under_mutation_testing():
+    """Under mutmut, each mutant's tests run in a fork of a process that already ran the
+    suite once, so an ``lru_cache`` would hand them values computed by the unmutated code
+    (a mutant on that path would survive falsely). mutmut sets ``MUTANT_UNDER_TEST``; outside
+    it the caches are left alone (they only save time)."""
+    import os
+
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from kinerja_sim import scenario
+
+        scenario._practice_elements.cache_clear()
+    yield
