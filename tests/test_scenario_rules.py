@@ -394,6 +394,14 @@ def test_find_scenario_name_is_a_bundled_file_and_a_path_stays_a_path(tmp_path):
     assert find_scenario(f) == f
 
 
+def test_find_scenario_an_existing_bare_name_in_the_working_directory_is_that_file(
+        tmp_path, monkeypatch):
+    # no suffix, no directory part: only the file's existence makes it a path, not a name
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "status_quo", HEAD)
+    assert find_scenario("status_quo") == Path("status_quo")
+
+
 def test_find_scenario_a_name_the_os_cannot_stat_is_a_bundled_name():
     name = "\u00e9" * 200  # 200 characters, 400 bytes: longer than a file name may be
     assert find_scenario(name) == SCENARIO_DIR / f"{name}.yaml"
@@ -583,6 +591,15 @@ def test_check_opd_names_checks_rumpun_names_only_when_given():
     assert problems[0].message == (
         "rumpun 'pendidikan' is not in the workforce (the workforce)")
     assert problems[0].file == sc.source
+
+
+def test_org_predikat_codes_check_rumpun_names_when_given():
+    sc = load_scenario("kpi_objektif_binjai")
+    opds = ["Dinas Pendidikan", "Inspektorat"]
+    assert len(sc.org_predikat_codes(opds)) == 2  # rumpun not checked without their names
+    problems = _problems_of(sc.org_predikat_codes, opds, ["kesehatan", "teknis"])
+    assert "scheme.params.indicator_weights.by_rumpun.pendidikan" in [
+        p.location for p in problems]
 
 
 # ---------------------------------------------------------------- the other schemes' keys
