@@ -174,6 +174,17 @@ def test_out_of_range_entries_refuse_scoring_with_one_problem_per_field():
                                      Problem("<kalkulator>", "late.2", "not_negative")]
 
 
+def test_the_ranges_are_those_of_the_catalogue_the_caller_passes():
+    cat = default_catalogue()
+    wide = cat.indicators["ikm"].model_copy(update={"max_value": 200.0})
+    cat200 = cat.model_copy(update={"indicators": {**cat.indicators, "ikm": wide}})
+    e = emp(Iki("ikm", 80, 150))  # above the packaged 0..100 scale, inside 0..200
+    with pytest.raises(InputError):
+        measurements(e)
+    assert measurements(e, cat200).realisation.tolist() == [[150.0]]
+    assert appraise(e, cat=cat200).capaian == pytest.approx((187.5,))
+
+
 # ---------------------------------------------------------------- the one-row inputs
 
 
@@ -354,6 +365,12 @@ def test_curve_outcomes_refuse_arguments_outside_their_domain(args, message):
     with pytest.raises(ValueError) as ei:
         curve_outcomes(*args)
     assert str(ei.value) == message
+
+
+def test_curve_outcomes_default_to_an_opd_of_ten():
+    out = curve_outcomes(3, "Baik")
+    assert out.opd_size == 10
+    assert out.share == curve_outcomes(3, "Baik", 10).share
 
 
 def test_curve_outcomes_accept_the_edges_of_their_domain():
